@@ -1,0 +1,30 @@
+import type { AccountState } from './account-state.js'
+import type { OrgSnapshot } from './types.js'
+
+/**
+ * Where a sweep reads from. The snapshot source replays a JSON file; the AWS source (collection
+ * issue) calls Organizations, STS and IAM. Both return plain data, never SDK objects.
+ */
+export interface OrgSource {
+  readonly kind: 'snapshot' | 'aws'
+  /** A label for logs and the sweep record, e.g. the snapshot name. */
+  readonly name: string
+  readOrganization(signal?: AbortSignal): Promise<OrgSnapshot>
+  collectAccount(accountId: string, ctx: CollectContext): Promise<AccountState>
+}
+
+export interface CollectContext {
+  sweepId: string
+  signal?: AbortSignal
+}
+
+/**
+ * The account cannot be collected and retrying will not help (role missing, access denied,
+ * account suspended). The account is recorded as unreachable with `reason`; the sweep goes on.
+ */
+export class AccountUnreachableError extends Error {
+  override readonly name = 'AccountUnreachableError'
+  constructor(readonly reason: string) {
+    super(reason)
+  }
+}
