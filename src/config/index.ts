@@ -1,0 +1,110 @@
+import envSchema from 'env-schema'
+import { type Static, Type } from 'typebox'
+
+/**
+ * Every environment variable Orgwarden reads, in one schema. `loadConfig` validates it once at
+ * boot; the rest of the code reads the typed `Config`, never `process.env`.
+ */
+const REGION = '[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+'
+
+export const ConfigSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  LOG_LEVEL: Type.Unsafe<string>({
+    type: 'string',
+    enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+    default: 'info',
+  }),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  ORGWARDEN_DATA_DIR: Type.String({ minLength: 1, default: './data' }),
+  AWS_REGION: Type.String({ pattern: `^${REGION}$`, default: 'us-east-1' }),
+  ORGWARDEN_AUDIT_ROLE_NAME: Type.String({ pattern: '^[\\w+=,.@-]{1,64}$', default: 'OrgwardenAudit' }),
+  ORGWARDEN_EXTERNAL_ID: Type.Optional(Type.String({ pattern: '^[\\w+=,.@:/-]{2,1224}$' })),
+  ORGWARDEN_ALLOWED_REGIONS: Type.String({
+    pattern: `^(${REGION})(\\s*,\\s*${REGION})*$`,
+    default: 'us-east-1,eu-west-1',
+  }),
+  ORGWARDEN_ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 24 })),
+  ORGWARDEN_SNAPSHOT_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  ORGWARDEN_SNAPSHOT_LATENCY_MS: Type.Integer({ minimum: 0, maximum: 60000, default: 0 }),
+  ORGWARDEN_ACCOUNT_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 8 }),
+  ORGWARDEN_ACCOUNT_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 20, default: 4 }),
+  ORGWARDEN_QUEUE_PREFIX: Type.String({ pattern: '^[A-Za-z0-9_-]+$', default: 'orgwarden' }),
+  ORGWARDEN_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 1200 }),
+  ORGWARDEN_BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1048576 }),
+})
+
+type RawConfig = Static<typeof ConfigSchema>
+
+export interface Config {
+  port: number
+  host: string
+  logLevel: string
+  /** Unset: use 127.0.0.1:6379, or start a private redis-server (all-in-one mode only). */
+  redisUrl: string | undefined
+  /** Unset: embedded PGlite under `dataDir`. */
+  databaseUrl: string | undefined
+  dataDir: string
+  awsRegion: string
+  auditRoleName: string
+  externalId: string | undefined
+  allowedRegions: string[]
+  adminToken: string | undefined
+  snapshotDir: string | undefined
+  snapshotLatencyMs: number
+  accountConcurrency: number
+  accountAttempts: number
+  queuePrefix: string
+  rateLimitPerMinute: number
+  bodyLimitBytes: number
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
+}
+
+/** Validates `env` (default `process.env`); throws `ConfigError` naming the variable at fault. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const data: Record<string, string> = {}
+  for (const key of Object.keys(ConfigSchema.properties)) {
+    const value = env[key]
+    // An empty variable means "not set": `FOO=` in a compose file should not fail validation.
+    if (value !== undefined && value !== '') data[key] = value
+  }
+  let raw: RawConfig
+  try {
+    raw = envSchema<RawConfig>({ schema: ConfigSchema, data, env: false, dotenv: false })
+  } catch (err) {
+    throw new ConfigError(`invalid configuration: ${describe(err)}`)
+  }
+  return {
+    port: raw.PORT,
+    host: raw.HOST,
+    logLevel: raw.LOG_LEVEL,
+    redisUrl: raw.REDIS_URL,
+    databaseUrl: raw.DATABASE_URL,
+    dataDir: raw.ORGWARDEN_DATA_DIR,
+    awsRegion: raw.AWS_REGION,
+    auditRoleName: raw.ORGWARDEN_AUDIT_ROLE_NAME,
+    externalId: raw.ORGWARDEN_EXTERNAL_ID,
+    allowedRegions: [...new Set(raw.ORGWARDEN_ALLOWED_REGIONS.split(',').map((r) => r.trim()))],
+    adminToken: raw.ORGWARDEN_ADMIN_TOKEN,
+    snapshotDir: raw.ORGWARDEN_SNAPSHOT_DIR,
+    snapshotLatencyMs: raw.ORGWARDEN_SNAPSHOT_LATENCY_MS,
+    accountConcurrency: raw.ORGWARDEN_ACCOUNT_CONCURRENCY,
+    accountAttempts: raw.ORGWARDEN_ACCOUNT_ATTEMPTS,
+    queuePrefix: raw.ORGWARDEN_QUEUE_PREFIX,
+    rateLimitPerMinute: raw.ORGWARDEN_RATE_LIMIT_PER_MINUTE,
+    bodyLimitBytes: raw.ORGWARDEN_BODY_LIMIT_BYTES,
+  }
+}
+
+// env-schema reports ajv paths like "env/PORT must be integer"; turn them into variable names.
+function describe(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err)
+  return message
+    .replace(/env\//g, '')
+    .replace(/env must/g, 'environment must')
+    .replace(/ must match pattern "[^"]*"/g, ' has an invalid format')
+}

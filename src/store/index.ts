@@ -1,0 +1,30 @@
+import { type DatabaseHandle, type DatabaseOptions, openDatabase } from './database.js'
+import { migrate } from './migrate.js'
+import { createSweepsRepo, type SweepsRepo } from './sweeps-repo.js'
+import { createTokensRepo, type TokensRepo } from './tokens-repo.js'
+
+export interface Store {
+  handle: DatabaseHandle
+  sweeps: SweepsRepo
+  tokens: TokensRepo
+  close(): Promise<void>
+}
+
+/** Opens the database, applies pending migrations and returns the repositories. */
+export async function openStore(opts: DatabaseOptions & { migrate?: boolean }): Promise<Store> {
+  const handle = await openDatabase(opts)
+  try {
+    if (opts.migrate !== false) await migrate(handle.db)
+  } catch (err) {
+    await handle.close()
+    throw err
+  }
+  return {
+    handle,
+    sweeps: createSweepsRepo(handle.db),
+    tokens: createTokensRepo(handle.db),
+    close: () => handle.close(),
+  }
+}
+
+export type { Db } from './database.js'

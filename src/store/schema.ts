@@ -1,0 +1,112 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
+
+/** Kysely's view of the tables in `migrations/`. Keep the two in step. */
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>
+type NullableTimestamp = ColumnType<Date | null, Date | string | null, Date | string | null>
+type Json<T> = ColumnType<T, string, string>
+
+export type SweepStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled'
+export type AccountOutcome = 'pending' | 'running' | 'collected' | 'unreachable' | 'failed' | 'cancelled'
+
+export interface SweepsTable {
+  id: string
+  status: SweepStatus
+  source_kind: 'snapshot' | 'aws'
+  source_name: string
+  scope: Json<unknown>
+  requested_by: string
+  idempotency_key: string | null
+  cancel_requested: Generated<boolean>
+  organization_id: string | null
+  total: Generated<number>
+  collected: Generated<number>
+  unreachable: Generated<number>
+  failed: Generated<number>
+  cancelled: Generated<number>
+  findings_count: Generated<number>
+  error: string | null
+  created_at: Generated<Timestamp>
+  started_at: NullableTimestamp
+  org_read_at: NullableTimestamp
+  finished_at: NullableTimestamp
+}
+
+export interface OrgSnapshotsTable {
+  sweep_id: string
+  organization_id: string
+  snapshot: Json<unknown>
+  created_at: Generated<Timestamp>
+}
+
+export interface SweepAccountsTable {
+  sweep_id: string
+  account_id: string
+  account_name: string
+  ou_path: string
+  status: AccountOutcome
+  attempts: Generated<number>
+  reason: string | null
+  stats: Json<unknown> | null
+  started_at: NullableTimestamp
+  finished_at: NullableTimestamp
+}
+
+export interface AccountSnapshotsTable {
+  sweep_id: string
+  account_id: string
+  state: Json<unknown>
+  collected_at: Generated<Timestamp>
+}
+
+export interface FindingsTable {
+  id: string
+  fingerprint: string
+  rule_id: string
+  account_id: string
+  resource_arn: string
+  severity: 'critical' | 'high' | 'medium' | 'low' | 'info'
+  status: 'open' | 'resolved' | 'suppressed'
+  title: string
+  evidence: Json<unknown>
+  first_seen_sweep: string
+  last_seen_sweep: string
+  first_seen_at: Timestamp
+  last_seen_at: Timestamp
+  resolved_at: NullableTimestamp
+  suppressed_reason: string | null
+  suppressed_until: NullableTimestamp
+}
+
+export interface GuardrailResultsTable {
+  sweep_id: string
+  account_id: string
+  guardrail_id: string
+  verdict: 'enforced' | 'not-enforced' | 'exempted' | 'not-applicable'
+  evidence: Json<unknown>
+}
+
+export interface ApiTokensTable {
+  id: string
+  name: string
+  token_hash: string
+  scope: 'read' | 'write'
+  created_at: Generated<Timestamp>
+  last_used_at: NullableTimestamp
+  revoked_at: NullableTimestamp
+}
+
+export interface Database {
+  sweeps: SweepsTable
+  org_snapshots: OrgSnapshotsTable
+  sweep_accounts: SweepAccountsTable
+  account_snapshots: AccountSnapshotsTable
+  findings: FindingsTable
+  guardrail_results: GuardrailResultsTable
+  api_tokens: ApiTokensTable
+}
+
+export type SweepRow = Selectable<SweepsTable>
+export type NewSweep = Insertable<SweepsTable>
+export type SweepAccountRow = Selectable<SweepAccountsTable>
+export type ApiTokenRow = Selectable<ApiTokensTable>

@@ -1,0 +1,280 @@
+import { sql } from 'kysely'
+import type { OrgSnapshot, SweepScope } from '../org/types.js'
+import type { Db } from './database.js'
+import type { AccountOutcome, SweepAccountRow, SweepRow, SweepStatus } from './schema.js'
+
+export interface NewSweepInput {
+  id: string
+  sourceKind: 'snapshot' | 'aws'
+  sourceName: string
+  scope: SweepScope
+  requestedBy: string
+  idempotencyKey?: string | undefined
+}
+
+export interface AccountPlan {
+  accountId: string
+  accountName: string
+  ouPath: string
+}
+
+export interface Progress {
+  total: number
+  done: number
+  failed: number
+  byStatus: Record<AccountOutcome, number>
+}
+
+const FINAL: AccountOutcome[] = ['collected', 'unreachable', 'failed', 'cancelled']
+
+export function createSweepsRepo(db: Db) {
+  return {
+    /** Inserts a sweep; with an idempotency key already used, returns the existing sweep instead. */
+    async create(input: NewSweepInput): Promise<{ sweep: SweepRow; created: boolean }> {
+      const inserted = await db
+        .insertInto('sweeps')
+        .values({
+          id: input.id,
+          status: 'queued',
+          source_kind: input.sourceKind,
+          source_name: input.sourceName,
+          scope: JSON.stringify(input.scope),
+          requested_by: input.requestedBy,
+          idempotency_key: input.idempotencyKey ?? null,
+        })
+        .onConflict((oc) => oc.column('idempotency_key').doNothing())
+        .returningAll()
+        .executeTakeFirst()
+      if (inserted) return { sweep: inserted, created: true }
+      const existing = await db
+        .selectFrom('sweeps')
+        .selectAll()
+        .where('idempotency_key', '=', input.idempotencyKey!)
+        .executeTakeFirstOrThrow()
+      return { sweep: existing, created: false }
+    },
+
+    get(id: string): Promise<SweepRow | undefined> {
+      return db.selectFrom('sweeps').selectAll().where('id', '=', id).executeTakeFirst()
+    },
+
+    /** Newest first; `after` is the last row of the previous page. */
+    list(opts: { limit: number; after?: { createdAt: Date; id: string }; status?: SweepStatus }) {
+      let q = db.selectFrom('sweeps').selectAll()
+      if (opts.status) q = q.where('status', '=', opts.status)
+      if (opts.after) {
+        const { createdAt, id } = opts.after
+        q = q.where(sql<boolean>`(created_at, id) < (${createdAt}, ${id}::uuid)`)
+      }
+      return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(opts.limit).execute()
+    },
+
+    /** queued → running; returns false when the sweep is gone or already past running. */
+    async markRunning(id: string): Promise<boolean> {
+      const r = await db
+        .updateTable('sweeps')
+        .set({ status: 'running', started_at: sql`coalesce(started_at, now())` })
+        .where('id', '=', id)
+        .where('status', 'in', ['queued', 'running'])
+        .executeTakeFirst()
+      return r.numUpdatedRows > 0n
+    },
+
+    /**
+     * Stores the org snapshot and the accounts planned for the sweep in one transaction, so a
+     * crash leaves either nothing or the whole plan. Running it again (a retried job) changes
+     * nothing: the first plan stands.
+     */
+    async recordPlan(id: string, org: OrgSnapshot, accounts: AccountPlan[]): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('org_snapshots')
+          .values({ sweep_id: id, organization_id: org.organization.id, snapshot: JSON.stringify(org) })
+          .onConflict((oc) => oc.column('sweep_id').doNothing())
+          .execute()
+        // Chunked: PostgreSQL caps a statement at 65,535 parameters.
+        for (let i = 0; i < accounts.length; i += 1000) {
+          const chunk = accounts.slice(i, i + 1000)
+          await trx
+            .insertInto('sweep_accounts')
+            .values(
+              chunk.map((a) => ({
+                sweep_id: id,
+                account_id: a.accountId,
+                account_name: a.accountName,
+                ou_path: a.ouPath,
+                status: 'pending' as const,
+              })),
+            )
+            .onConflict((oc) => oc.columns(['sweep_id', 'account_id']).doNothing())
+            .execute()
+        }
+        await trx
+          .updateTable('sweeps')
+          .set({
+            organization_id: org.organization.id,
+            org_read_at: sql`coalesce(org_read_at, now())`,
+            total: sql`(SELECT count(*)::int FROM sweep_accounts WHERE sweep_id = ${id})`,
+          })
+          .where('id', '=', id)
+          .execute()
+      })
+    },
+
+    plannedAccountIds(id: string): Promise<string[]> {
+      return db
+        .selectFrom('sweep_accounts')
+        .select('account_id')
+        .where('sweep_id', '=', id)
+        .orderBy('account_id')
+        .execute()
+        .then((rows) => rows.map((r) => r.account_id))
+    },
+
+    /**
+     * Claims an account for an attempt. Returns undefined when the account already has a final
+     * outcome (a job redelivered after its work was committed must not redo it).
+     */
+    async startAccount(sweepId: string, accountId: string): Promise<SweepAccountRow | undefined> {
+      return db
+        .updateTable('sweep_accounts')
+        .set({ status: 'running', attempts: sql`attempts + 1`, started_at: sql`coalesce(started_at, now())` })
+        .where('sweep_id', '=', sweepId)
+        .where('account_id', '=', accountId)
+        .where('status', 'in', ['pending', 'running'])
+        .returningAll()
+        .executeTakeFirst()
+    },
+
+    /** Writes the account's state and outcome together; later issues add findings to this transaction. */
+    async completeAccount(sweepId: string, accountId: string, state: unknown, stats: unknown): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('account_snapshots')
+          .values({ sweep_id: sweepId, account_id: accountId, state: JSON.stringify(state) })
+          .onConflict((oc) =>
+            oc.columns(['sweep_id', 'account_id']).doUpdateSet({
+              state: (eb) => eb.ref('excluded.state'),
+              collected_at: sql`now()`,
+            }),
+          )
+          .execute()
+        await trx
+          .updateTable('sweep_accounts')
+          .set({ status: 'collected', reason: null, stats: JSON.stringify(stats), finished_at: sql`now()` })
+          .where('sweep_id', '=', sweepId)
+          .where('account_id', '=', accountId)
+          .execute()
+      })
+    },
+
+    async finishAccount(
+      sweepId: string,
+      accountId: string,
+      status: 'unreachable' | 'failed' | 'cancelled',
+      reason: string,
+    ): Promise<void> {
+      await db
+        .updateTable('sweep_accounts')
+        .set({ status, reason, finished_at: sql`now()` })
+        .where('sweep_id', '=', sweepId)
+        .where('account_id', '=', accountId)
+        .where('status', 'in', ['pending', 'running'])
+        .execute()
+    },
+
+    async progress(sweepId: string): Promise<Progress> {
+      const rows = await db
+        .selectFrom('sweep_accounts')
+        .select(['status', sql<number>`count(*)::int`.as('n')])
+        .where('sweep_id', '=', sweepId)
+        .groupBy('status')
+        .execute()
+      const byStatus: Record<AccountOutcome, number> = {
+        pending: 0,
+        running: 0,
+        collected: 0,
+        unreachable: 0,
+        failed: 0,
+        cancelled: 0,
+      }
+      for (const r of rows) byStatus[r.status] = r.n
+      const total = Object.values(byStatus).reduce((a, b) => a + b, 0)
+      const done = FINAL.reduce((a, s) => a + byStatus[s], 0)
+      return { total, done, failed: byStatus.failed + byStatus.unreachable, byStatus }
+    },
+
+    accounts(sweepId: string, opts: { limit: number; after?: string; status?: AccountOutcome }) {
+      let q = db.selectFrom('sweep_accounts').selectAll().where('sweep_id', '=', sweepId)
+      if (opts.status) q = q.where('status', '=', opts.status)
+      if (opts.after) q = q.where('account_id', '>', opts.after)
+      return q.orderBy('account_id').limit(opts.limit).execute()
+    },
+
+    async requestCancel(id: string): Promise<SweepRow | undefined> {
+      return db
+        .updateTable('sweeps')
+        .set({ cancel_requested: true })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst()
+    },
+
+    async isCancelRequested(id: string): Promise<boolean> {
+      const row = await db.selectFrom('sweeps').select('cancel_requested').where('id', '=', id).executeTakeFirst()
+      return row?.cancel_requested ?? true
+    },
+
+    /**
+     * Closes the sweep: any account still without an outcome (its job was lost) is marked, the
+     * counts are frozen into the sweep row and the final status is set. Idempotent.
+     */
+    async finish(id: string, opts: { error?: string } = {}): Promise<SweepRow | undefined> {
+      return db.transaction().execute(async (trx) => {
+        const sweep = await trx.selectFrom('sweeps').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
+        if (!sweep) return undefined
+        if (['completed', 'failed', 'cancelled'].includes(sweep.status)) return sweep
+        const leftover = sweep.cancel_requested ? 'cancelled' : 'failed'
+        await trx
+          .updateTable('sweep_accounts')
+          .set({
+            status: leftover,
+            reason: sweep.cancel_requested ? 'sweep cancelled' : 'account job ended without a result',
+            finished_at: sql`now()`,
+          })
+          .where('sweep_id', '=', id)
+          .where('status', 'in', ['pending', 'running'])
+          .execute()
+        const status: SweepStatus = opts.error ? 'failed' : sweep.cancel_requested ? 'cancelled' : 'completed'
+        const count = (s: AccountOutcome) =>
+          sql<number>`(SELECT count(*)::int FROM sweep_accounts WHERE sweep_id = ${id} AND status = ${s})`
+        return trx
+          .updateTable('sweeps')
+          .set({
+            status,
+            error: opts.error ?? null,
+            total: sql`(SELECT count(*)::int FROM sweep_accounts WHERE sweep_id = ${id})`,
+            collected: count('collected'),
+            unreachable: count('unreachable'),
+            failed: count('failed'),
+            cancelled: count('cancelled'),
+            finished_at: sql`now()`,
+          })
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirst()
+      })
+    },
+
+    accountSnapshot(sweepId: string, accountId: string) {
+      return db
+        .selectFrom('account_snapshots')
+        .selectAll()
+        .where('sweep_id', '=', sweepId)
+        .where('account_id', '=', accountId)
+        .executeTakeFirst()
+    },
+  }
+}
+
+export type SweepsRepo = ReturnType<typeof createSweepsRepo>
