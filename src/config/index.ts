@@ -30,6 +30,7 @@ export const ConfigSchema = Type.Object({
   ORGWARDEN_SNAPSHOT_LATENCY_MS: Type.Integer({ minimum: 0, maximum: 60000, default: 0 }),
   ORGWARDEN_ACCOUNT_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 8 }),
   ORGWARDEN_ACCOUNT_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 20, default: 4 }),
+  ORGWARDEN_JOB_LOCK_MS: Type.Integer({ minimum: 1000, maximum: 600000, default: 30000 }),
   ORGWARDEN_QUEUE_PREFIX: Type.String({ pattern: '^[A-Za-z0-9_-]+$', default: 'orgwarden' }),
   ORGWARDEN_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 1200 }),
   ORGWARDEN_BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1048576 }),
@@ -55,6 +56,8 @@ export interface Config {
   snapshotLatencyMs: number
   accountConcurrency: number
   accountAttempts: number
+  /** How long a job stays locked to its worker; a crashed worker's jobs are retried after about this. */
+  jobLockMs: number
   queuePrefix: string
   rateLimitPerMinute: number
   bodyLimitBytes: number
@@ -94,6 +97,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     snapshotLatencyMs: raw.ORGWARDEN_SNAPSHOT_LATENCY_MS,
     accountConcurrency: raw.ORGWARDEN_ACCOUNT_CONCURRENCY,
     accountAttempts: raw.ORGWARDEN_ACCOUNT_ATTEMPTS,
+    jobLockMs: raw.ORGWARDEN_JOB_LOCK_MS,
     queuePrefix: raw.ORGWARDEN_QUEUE_PREFIX,
     rateLimitPerMinute: raw.ORGWARDEN_RATE_LIMIT_PER_MINUTE,
     bodyLimitBytes: raw.ORGWARDEN_BODY_LIMIT_BYTES,

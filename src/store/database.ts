@@ -3,6 +3,7 @@ import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
 import pg from 'pg'
+import { lockDataDir } from './embedded-lock.js'
 import type { Database } from './schema.js'
 
 export type Db = Kysely<Database>
@@ -42,10 +43,23 @@ export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandl
   }
   const inMemory = opts.dataDir.startsWith('memory://')
   const dir = inMemory ? opts.dataDir : path.resolve(opts.dataDir, 'pglite')
-  if (!inMemory) await mkdir(dir, { recursive: true })
-  const pglite = await PGlite.create(inMemory ? undefined : dir)
-  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) })
-  return { db, kind: 'pglite', location: inMemory ? 'memory' : dir, close: () => db.destroy() }
+  let unlock = async () => {}
+  if (!inMemory) {
+    await mkdir(dir, { recursive: true })
+    unlock = await lockDataDir(dir)
+  }
+  try {
+    const pglite = await PGlite.create(inMemory ? undefined : dir)
+    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) })
+    const close = async () => {
+      await db.destroy()
+      await unlock()
+    }
+    return { db, kind: 'pglite', location: inMemory ? 'memory' : dir, close }
+  } catch (err) {
+    await unlock()
+    throw err
+  }
 }
 
 export function redactUrl(url: string): string {

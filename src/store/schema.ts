@@ -5,6 +5,8 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
 type Timestamp = ColumnType<Date, Date | string, Date | string>
 type NullableTimestamp = ColumnType<Date | null, Date | string | null, Date | string | null>
 type Json<T> = ColumnType<T, string, string>
+/** A timestamp the database fills in by default. */
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>
 
 export type SweepStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled'
 export type AccountOutcome = 'pending' | 'running' | 'collected' | 'unreachable' | 'failed' | 'cancelled'
@@ -26,7 +28,7 @@ export interface SweepsTable {
   cancelled: Generated<number>
   findings_count: Generated<number>
   error: string | null
-  created_at: Generated<Timestamp>
+  created_at: DefaultTimestamp
   started_at: NullableTimestamp
   org_read_at: NullableTimestamp
   finished_at: NullableTimestamp
@@ -36,7 +38,7 @@ export interface OrgSnapshotsTable {
   sweep_id: string
   organization_id: string
   snapshot: Json<unknown>
-  created_at: Generated<Timestamp>
+  created_at: DefaultTimestamp
 }
 
 export interface SweepAccountsTable {
@@ -56,7 +58,7 @@ export interface AccountSnapshotsTable {
   sweep_id: string
   account_id: string
   state: Json<unknown>
-  collected_at: Generated<Timestamp>
+  collected_at: DefaultTimestamp
 }
 
 export interface FindingsTable {
@@ -91,7 +93,7 @@ export interface ApiTokensTable {
   name: string
   token_hash: string
   scope: 'read' | 'write'
-  created_at: Generated<Timestamp>
+  created_at: DefaultTimestamp
   last_used_at: NullableTimestamp
   revoked_at: NullableTimestamp
 }

@@ -1,0 +1,66 @@
+import rateLimit from '@fastify/rate-limit'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { Redis } from 'ioredis'
+import type { Logger } from 'pino'
+import type { Queues } from '../queue/producer.js'
+import type { SourceResolver } from '../sources/resolver.js'
+import type { Store } from '../store/index.js'
+import { hashToken } from '../store/tokens-repo.js'
+import { authPlugin } from './plugins/auth.js'
+import { metricsPlugin } from './plugins/metrics.js'
+import { openapiPlugin } from './plugins/openapi.js'
+import { problemsPlugin } from './plugins/problems.js'
+import { healthRoutes } from './routes/health.js'
+import { sweepRoutes } from './routes/sweeps/index.js'
+import { AccountResult, Sweep } from './routes/sweeps/schemas.js'
+import { Problem } from './schemas/common.js'
+
+export interface AppDeps {
+  store: Store
+  queues: Queues
+  sources: SourceResolver
+  /** The producer Redis connection, pinged by /ready. */
+  redis: Redis
+  logger: Logger | false
+  bodyLimitBytes?: number
+  rateLimitPerMinute?: number
+}
+
+/**
+ * Builds the API with everything registered: external plugins, then our services, then routes.
+ * The caller owns the store, queues and Redis and closes them; the app only closes itself.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger || undefined,
+    logger: deps.logger ? undefined : false,
+    bodyLimit: deps.bodyLimitBytes ?? 1_048_576,
+    // Unknown fields are refused, not silently dropped: a typo in a filter must not widen a query.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  await app.register(problemsPlugin)
+  for (const schema of [Problem, Sweep, AccountResult]) app.addSchema(schema)
+  await app.register(openapiPlugin)
+  await app.register(rateLimit, {
+    global: true,
+    max: deps.rateLimitPerMinute ?? 1200,
+    timeWindow: '1 minute',
+    // Per token when there is one, so portals behind one proxy IP do not share a budget.
+    keyGenerator: (req) => {
+      const auth = req.headers.authorization
+      return auth ? `t:${hashToken(auth).slice(0, 32)}` : `ip:${req.ip}`
+    },
+    errorResponseBuilder: (_req, ctx) =>
+      Object.assign(new Error(`rate limit of ${ctx.max} requests per ${ctx.after} exceeded`), { statusCode: 429 }),
+  })
+  await app.register(authPlugin, { tokens: deps.store.tokens })
+  await app.register(metricsPlugin, { db: deps.store.handle.db, queues: deps.queues })
+
+  await app.register(healthRoutes, { db: deps.store.handle.db, redis: deps.redis })
+  await app.register(sweepRoutes, { store: deps.store, queues: deps.queues, sources: deps.sources })
+  return app as unknown as FastifyInstance
+}

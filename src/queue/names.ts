@@ -1,0 +1,31 @@
+/** Queue names and job payloads. Payloads carry ids only: never credentials or documents. */
+
+export const QUEUE = {
+  sweeps: 'sweeps',
+  accounts: 'accounts',
+  webhooks: 'webhooks',
+} as const
+
+export type QueueName = (typeof QUEUE)[keyof typeof QUEUE]
+
+export const JOB = {
+  /** Reads the organization, records the plan, fans out account jobs. */
+  sweep: 'sweep',
+  /** Parent of the account jobs: runs once they have all ended. */
+  finalize: 'finalize',
+  account: 'account',
+} as const
+
+export interface SweepJobData {
+  sweepId: string
+}
+
+export interface AccountJobData {
+  sweepId: string
+  accountId: string
+}
+
+// BullMQ job ids may not contain ':'; these ids make enqueueing idempotent.
+export const sweepJobId = (sweepId: string) => `sweep-${sweepId}`
+export const finalizeJobId = (sweepId: string) => `finalize-${sweepId}`
+export const accountJobId = (sweepId: string, accountId: string) => `account-${sweepId}-${accountId}`

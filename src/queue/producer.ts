@@ -1,0 +1,84 @@
+import { FlowProducer, Queue } from 'bullmq'
+import type { Redis } from 'ioredis'
+import { type AccountJobData, JOB, QUEUE, type SweepJobData, accountJobId, finalizeJobId, sweepJobId } from './names.js'
+
+export interface QueueOptions {
+  prefix: string
+  accountAttempts: number
+  /** First retry delay of a failed account job; doubles each attempt. */
+  accountBackoffMs?: number
+}
+
+// Finished jobs are trimmed: the database is the record of sweeps, Redis only moves work.
+const KEEP_COMPLETED = { age: 24 * 3600, count: 10_000 }
+const KEEP_FAILED = { age: 7 * 24 * 3600, count: 10_000 }
+
+export function createQueues(connection: Redis, opts: QueueOptions) {
+  const base = { connection, prefix: opts.prefix }
+  const sweeps = new Queue<SweepJobData>(QUEUE.sweeps, base)
+  const accounts = new Queue<AccountJobData>(QUEUE.accounts, base)
+  const webhooks = new Queue(QUEUE.webhooks, base)
+  const flow = new FlowProducer(base)
+  const all = [sweeps, accounts, webhooks, flow]
+  return {
+    sweeps,
+    accounts,
+    webhooks,
+    flow,
+    /** Every queue and the flow producer, for error listeners and shutdown. */
+    all,
+
+    enqueueSweep(sweepId: string) {
+      return sweeps.add(
+        JOB.sweep,
+        { sweepId },
+        {
+          jobId: sweepJobId(sweepId),
+          attempts: 3,
+          backoff: { type: 'exponential', delay: 2_000 },
+          removeOnComplete: KEEP_COMPLETED,
+          removeOnFail: KEEP_FAILED,
+        },
+      )
+    },
+
+    /**
+     * One flow: a `finalize` parent in `sweeps` whose children are the account jobs. BullMQ adds
+     * the whole tree atomically, and runs the parent once every child has ended; a child that
+     * fails for good is ignored by the parent rather than blocking it.
+     */
+    enqueueAccounts(sweepId: string, accountIds: string[]) {
+      return flow.add({
+        name: JOB.finalize,
+        queueName: QUEUE.sweeps,
+        data: { sweepId },
+        opts: {
+          jobId: finalizeJobId(sweepId),
+          attempts: 5,
+          backoff: { type: 'exponential', delay: 1_000 },
+          removeOnComplete: KEEP_COMPLETED,
+          removeOnFail: KEEP_FAILED,
+        },
+        children: accountIds.map((accountId) => ({
+          name: JOB.account,
+          queueName: QUEUE.accounts,
+          data: { sweepId, accountId },
+          opts: {
+            jobId: accountJobId(sweepId, accountId),
+            attempts: opts.accountAttempts,
+            backoff: { type: 'exponential', delay: opts.accountBackoffMs ?? 2_000 },
+            ignoreDependencyOnFailure: true,
+            removeOnComplete: KEEP_COMPLETED,
+            removeOnFail: KEEP_FAILED,
+          },
+        })),
+      })
+    },
+
+    async close() {
+      await Promise.allSettled(all.map((q) => q.close()))
+    },
+  }
+}
+
+export type Queues = ReturnType<typeof createQueues>

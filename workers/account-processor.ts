@@ -1,0 +1,52 @@
+import type { Job } from 'bullmq'
+import { AccountUnreachableError } from '../src/org/source.js'
+import type { AccountJobData } from '../src/queue/names.js'
+import { SourceUnavailableError } from '../src/sources/resolver.js'
+import type { WorkerDeps } from './deps.js'
+
+/**
+ * Collects one account and writes its results in one transaction. Idempotent: an account that
+ * already has an outcome is skipped, so a job redelivered after a crash never writes twice.
+ * Unreachable accounts are an outcome, not a failure: the job ends normally and the sweep goes on.
+ */
+export function createAccountProcessor(deps: WorkerDeps) {
+  return async (job: Job<AccountJobData>) => {
+    const { sweepId, accountId } = job.data
+    const { store, log } = deps
+
+    if (await store.sweeps.isCancelRequested(sweepId)) {
+      await store.sweeps.finishAccount(sweepId, accountId, 'cancelled', 'sweep cancelled')
+      return { outcome: 'cancelled' }
+    }
+    const claim = await store.sweeps.startAccount(sweepId, accountId)
+    if (!claim) return { outcome: 'already-recorded' }
+    const sweep = await store.sweeps.get(sweepId)
+    if (!sweep) return { outcome: 'sweep-gone' }
+
+    const started = performance.now()
+    try {
+      const source = await deps.sources.resolve(sweep.source_kind, sweep.source_name)
+      const state = await source.collectAccount(accountId, { sweepId })
+      const stats = { durationMs: Math.round(performance.now() - started), attempt: claim.attempts }
+      await store.sweeps.completeAccount(sweepId, accountId, state, stats)
+      log.debug({ sweepId, accountId, ...stats }, 'account collected')
+      return { outcome: 'collected' }
+    } catch (err) {
+      if (err instanceof AccountUnreachableError || err instanceof SourceUnavailableError) {
+        const reason = err instanceof AccountUnreachableError ? err.reason : err.message
+        await store.sweeps.finishAccount(sweepId, accountId, 'unreachable', reason)
+        log.warn({ sweepId, accountId, reason }, 'account unreachable')
+        return { outcome: 'unreachable' }
+      }
+      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
+      const message = err instanceof Error ? err.message : String(err)
+      if (lastAttempt) {
+        await store.sweeps.finishAccount(sweepId, accountId, 'failed', message)
+        log.error({ sweepId, accountId, err }, 'account failed after its last attempt')
+      } else {
+        log.warn({ sweepId, accountId, attempt: job.attemptsMade + 1, err: message }, 'account attempt failed; retrying')
+      }
+      throw err
+    }
+  }
+}

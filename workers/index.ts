@@ -1,0 +1,47 @@
+import { Worker } from 'bullmq'
+import type { Redis } from 'ioredis'
+import { QUEUE } from '../src/queue/names.js'
+import { createAccountProcessor } from './account-processor.js'
+import type { WorkerDeps } from './deps.js'
+import { createSweepProcessor } from './sweep-processor.js'
+
+export interface WorkerOptions {
+  /** Redis connection for the workers (maxRetriesPerRequest: null); BullMQ duplicates it as needed. */
+  connection: Redis
+  prefix: string
+  accountConcurrency: number
+  /** How long a job stays locked to its worker; a crashed worker's jobs return after about this long. */
+  lockDurationMs?: number
+}
+
+export interface Workers {
+  workers: Worker[]
+  close(): Promise<void>
+}
+
+export function startWorkers(deps: WorkerDeps, opts: WorkerOptions): Workers {
+  const lockDuration = opts.lockDurationMs ?? 30_000
+  const common = {
+    connection: opts.connection,
+    prefix: opts.prefix,
+    lockDuration,
+    stalledInterval: lockDuration,
+    maxStalledCount: 2,
+  }
+  const sweeps = new Worker(QUEUE.sweeps, createSweepProcessor(deps), { ...common, concurrency: 2 })
+  const accounts = new Worker(QUEUE.accounts, createAccountProcessor(deps), {
+    ...common,
+    concurrency: opts.accountConcurrency,
+  })
+  const workers = [sweeps, accounts]
+  for (const w of workers) {
+    // Without a listener an 'error' event would crash the process; Redis hiccups are survivable.
+    w.on('error', (err) => deps.log.error({ err, queue: w.name }, 'worker error'))
+  }
+  return {
+    workers,
+    async close() {
+      await Promise.allSettled(workers.map((w) => w.close()))
+    },
+  }
+}

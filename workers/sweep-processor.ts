@@ -1,0 +1,84 @@
+import type { Job } from 'bullmq'
+import { buildOrgTree } from '../src/org/tree.js'
+import { JOB, type SweepJobData } from '../src/queue/names.js'
+import type { AccountPlan } from '../src/store/sweeps-repo.js'
+import type { WorkerDeps } from './deps.js'
+
+/**
+ * The `sweeps` queue carries two kinds of job for a sweep:
+ * - `sweep`: read the organization, store it with the plan of accounts, fan out account jobs;
+ * - `finalize`: the flow parent of those account jobs, run once they have all ended.
+ * Both are safe to run again after a crash: every step checks what is already stored.
+ */
+export function createSweepProcessor(deps: WorkerDeps) {
+  return async (job: Job<SweepJobData>) => {
+    if (job.name === JOB.finalize) return finalize(deps, job)
+    try {
+      return await start(deps, job)
+    } catch (err) {
+      const attempts = job.opts.attempts ?? 1
+      if (job.attemptsMade + 1 >= attempts) {
+        const message = err instanceof Error ? err.message : String(err)
+        await deps.store.sweeps.finish(job.data.sweepId, { error: `reading the organization failed: ${message}` })
+      }
+      throw err
+    }
+  }
+}
+
+async function start(deps: WorkerDeps, job: Job<SweepJobData>) {
+  const { sweepId } = job.data
+  const { store, log } = deps
+  const sweep = await store.sweeps.get(sweepId)
+  if (!sweep || !(await store.sweeps.markRunning(sweepId))) return { skipped: 'sweep is gone or already finished' }
+  if (sweep.cancel_requested) {
+    await store.sweeps.finish(sweepId)
+    return { cancelled: true }
+  }
+
+  let accountIds = await store.sweeps.plannedAccountIds(sweepId)
+  if (!sweep.org_read_at) {
+    const source = await deps.sources.resolve(sweep.source_kind, sweep.source_name)
+    const org = await source.readOrganization()
+    const tree = buildOrgTree(org)
+    const scope = tree.resolveScope(sweep.scope as Parameters<typeof tree.resolveScope>[0])
+    if (scope.unknownIds.length > 0) {
+      await store.sweeps.finish(sweepId, {
+        error: `scope names ids that are not in the organization: ${scope.unknownIds.join(', ')}`,
+      })
+      return { failed: 'unknown scope ids' }
+    }
+    const plan: AccountPlan[] = scope.accountIds.map((id) => ({
+      accountId: id,
+      accountName: tree.account(id)?.name ?? id,
+      ouPath: tree.orgPath(id),
+    }))
+    await store.sweeps.recordPlan(sweepId, org, plan)
+    accountIds = await store.sweeps.plannedAccountIds(sweepId)
+    log.info({ sweepId, accounts: accountIds.length, organizationId: org.organization.id }, 'organization read')
+  }
+
+  // Re-adding the flow after a crash is harmless: job ids are derived from the sweep and account.
+  await deps.queues.enqueueAccounts(sweepId, accountIds)
+  return { accounts: accountIds.length }
+}
+
+async function finalize(deps: WorkerDeps, job: Job<SweepJobData>) {
+  const sweep = await deps.store.sweeps.finish(job.data.sweepId)
+  if (sweep) {
+    const ms = sweep.finished_at && sweep.started_at ? sweep.finished_at.getTime() - sweep.started_at.getTime() : null
+    deps.log.info(
+      {
+        sweepId: sweep.id,
+        status: sweep.status,
+        total: sweep.total,
+        collected: sweep.collected,
+        unreachable: sweep.unreachable,
+        failed: sweep.failed,
+        durationMs: ms,
+      },
+      'sweep finished',
+    )
+  }
+  return { status: sweep?.status }
+}
