@@ -86,7 +86,10 @@ export interface ManagedPolicy {
   permissionsBoundaryUsageCount: number
   isAttachable: boolean
   defaultVersionId: string | null
-  /** The default version's document; null when the default version was not returned or unreadable. */
+  /**
+   * The default version's document. null when unreadable or not returned: a gap for customer
+   * policies; for AWS-managed ones collectors may omit it (the policy engine has them all).
+   */
   document: PolicyDocument | null
   createDate: string | null
   updateDate: string | null

@@ -118,10 +118,18 @@ function toManagedPolicy(policy: RawManagedPolicyDetail, docs: DocumentReader): 
     permissionsBoundaryUsageCount: numOrNull(policy.PermissionsBoundaryUsageCount) ?? 0,
     isAttachable: policy.IsAttachable === undefined ? true : bool(policy.IsAttachable),
     defaultVersionId,
-    document: defaultVersion ? docs.read(defaultVersion.Document, label) : docs.missing(label),
+    document: defaultVersion ? docs.read(defaultVersion.Document, label) : missingDocument(arn, label, docs),
     createDate: toIso(policy.CreateDate),
     updateDate: toIso(policy.UpdateDate),
   }
+}
+
+/**
+ * AWS-managed documents are the same in every account, so collectors may leave them out and the
+ * policy engine reads them from its catalogue; only a customer policy without one is a gap.
+ */
+function missingDocument(arn: string, label: string, docs: DocumentReader): null {
+  return isAwsManagedPolicyArn(arn) ? null : docs.missing(label)
 }
 
 /** AWS-managed policies live in the `aws` account namespace: arn:<partition>:iam::aws:policy/... */
