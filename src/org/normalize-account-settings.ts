@@ -15,7 +15,7 @@ import type {
   RawServerCertificateMetadata,
   RawVirtualMfaDevice,
 } from './raw-account-data.js'
-import { asArray, bool, numOrNull, str, strOrNull, toIso } from './raw-values.js'
+import { asArray, bool, isSafeKey, numOrNull, str, strOrNull, toIso } from './raw-values.js'
 
 export function toPasswordPolicy(raw: RawPasswordPolicy): PasswordPolicy {
   const expirePasswords = bool(raw.ExpirePasswords)
@@ -37,7 +37,8 @@ export function toPasswordPolicy(raw: RawPasswordPolicy): PasswordPolicy {
 export function toAccountSummary(map: Record<string, number>): AccountSummary {
   const raw: Record<string, number> = {}
   for (const [key, value] of Object.entries(map)) {
-    if (typeof value === 'number' && Number.isFinite(value)) raw[key] = value
+    const n = numOrNull(value)
+    if (n !== null && isSafeKey(key)) raw[key] = n
   }
   return {
     accountMfaEnabled: (raw.AccountMFAEnabled ?? 0) > 0,

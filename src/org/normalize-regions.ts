@@ -40,7 +40,8 @@ function lookupStatus(
 ): boolean | null {
   const arn = str(trail.TrailARN)
   const name = str(trail.Name)
-  const status = statuses[arn] ?? statuses[name]
+  const own = (key: string) => (key !== '' && Object.hasOwn(statuses, key) ? statuses[key] : undefined)
+  const status = own(arn) ?? own(name)
   const api = 'cloudtrail:GetTrailStatus'
   if (status === undefined || status === null) {
     gaps.push(withRegion({ api, reason: `status of trail ${arn || name} was not collected` }, region))

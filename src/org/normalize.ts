@@ -15,7 +15,7 @@ import {
 import { normalizeAuthorizationDetails } from './normalize-iam.js'
 import { normalizeRegion } from './normalize-regions.js'
 import type { RawAccountData, RawIam } from './raw-account-data.js'
-import { asArray, isRawApiError, str, toIso } from './raw-values.js'
+import { asArray, isRawApiError, isSafeKey, str, toIso } from './raw-values.js'
 
 export type { RawAccountData } from './raw-account-data.js'
 
@@ -115,7 +115,7 @@ function regions(raw: RawAccountData, gaps: Gap[]): Record<string, RegionState> 
     for (const api of REGIONAL_APIS) gaps.push({ api, reason: 'no region was collected' })
   }
   for (const [region, data] of entries) {
-    out[region] = normalizeRegion(region, data ?? {}, gaps)
+    if (isSafeKey(region)) out[region] = normalizeRegion(region, data ?? {}, gaps)
   }
   return out
 }

@@ -29,14 +29,16 @@ export function bool(value: unknown): boolean {
   return value === true
 }
 
+/** A finite number; -0 becomes 0 so the state survives a JSON round trip unchanged. */
 export function numOrNull(value: unknown): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? value : null
+  if (typeof value !== 'number' || !Number.isFinite(value)) return null
+  return value === 0 ? 0 : value
 }
 
 export function toTags(tags: RawTag[] | undefined): Tags {
   const out: Tags = {}
   for (const tag of asArray(tags)) {
-    if (tag && typeof tag.Key === 'string') out[tag.Key] = str(tag.Value)
+    if (tag && typeof tag.Key === 'string' && isSafeKey(tag.Key)) out[tag.Key] = str(tag.Value)
   }
   return out
 }
@@ -56,4 +58,9 @@ export function describeApiError(error: RawApiError): string {
 
 export function isResponse<T>(outcome: RawOutcome<T> | undefined): outcome is T {
   return typeof outcome === 'object' && outcome !== null && !isRawApiError(outcome)
+}
+
+/** `__proto__` as a key would change an object's prototype instead of adding a property. */
+export function isSafeKey(key: string): boolean {
+  return key !== '__proto__'
 }
