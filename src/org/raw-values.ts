@@ -3,7 +3,7 @@
  * hand-edited snapshot, a future SDK field), so every read goes through one of these.
  */
 import type { Tags } from './account-state.js'
-import type { RawApiError, RawOutcome, RawTag } from './raw-account-data.js'
+import type { RawApiError, RawTag } from './raw-account-data.js'
 
 /** A timestamp as an ISO-8601 string in UTC, or null when absent or not a date. */
 export function toIso(value: unknown): string | null {
@@ -54,10 +54,6 @@ export function describeApiError(error: RawApiError): string {
   const code = str(error.Error.Code, 'UnknownError')
   const message = str(error.Error.Message)
   return message ? `${code}: ${message}` : code
-}
-
-export function isResponse<T>(outcome: RawOutcome<T> | undefined): outcome is T {
-  return typeof outcome === 'object' && outcome !== null && !isRawApiError(outcome)
 }
 
 /** `__proto__` as a key would change an object's prototype instead of adding a property. */
