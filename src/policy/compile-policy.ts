@@ -16,6 +16,7 @@ import {
   type ResourceTest,
   resourcesAreAgnostic,
 } from './match/resource-matcher.js'
+import { parseTemplate } from './policy-variables.js'
 import type { PreparedRequest } from './prepared-request.js'
 import type { Effect, ParsedPolicy, PolicyKind } from './types.js'
 
@@ -29,6 +30,8 @@ export interface CompiledStatement {
   resourceAgnostic: boolean
   principal?: PrincipalMatcher
   conditions?: CompiledConditions
+  /** Lower-cased context keys the statement reads (conditions and resource variables). */
+  contextKeys: string[]
 }
 
 export interface CompiledPolicy {
@@ -49,8 +52,12 @@ export function compilePolicy(policy: ParsedPolicy): CompiledPolicy {
     return known
   }
   const variablesOn = policy.version === '2012-10-17'
-  const statements = policy.statements.map(
-    (s): CompiledStatement => ({
+  const statements = policy.statements.map((s): CompiledStatement => {
+    const conditions = compileConditions(s.conditions, variablesOn)
+    const resourceKeys = variablesOn
+      ? [...(s.resource ?? []), ...(s.notResource ?? [])].flatMap((r) => parseTemplate(r)?.keys ?? [])
+      : []
+    return {
       index: s.index,
       sid: s.sid,
       effect: s.effect,
@@ -58,9 +65,10 @@ export function compilePolicy(policy: ParsedPolicy): CompiledPolicy {
       resource: compileStatementResources(s.resource, s.notResource, variablesOn),
       resourceAgnostic: resourcesAreAgnostic(s.resource, s.notResource),
       principal: compileStatementPrincipal(s.principal, s.notPrincipal, s.effect),
-      conditions: compileConditions(s.conditions, variablesOn),
-    }),
-  )
+      conditions,
+      contextKeys: [...new Set([...(conditions?.keys ?? []), ...resourceKeys])],
+    }
+  })
   const compiled: CompiledPolicy = {
     kind: policy.kind,
     fingerprint: policy.fingerprint,
@@ -85,6 +93,6 @@ export function statementApplies(s: CompiledStatement, req: PreparedRequest): Pr
     match = s.principal(req)
     if (match === 'none') return false
   }
-  if (s.conditions && !s.conditions.test(req.context, req.lookup)) return false
+  if (s.conditions && !s.conditions.test(req.lookup)) return false
   return match
 }

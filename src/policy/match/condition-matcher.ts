@@ -15,7 +15,8 @@ import { type ContextLookup, parseTemplate, resolveTemplate, type Template } fro
 import type { ParsedCondition } from '../types.js'
 import { compileValueTest, type ValueTest } from './condition-families.js'
 
-export type ConditionTest = (context: Map<string, string[]>, lookup: ContextLookup) => boolean
+/** Tests a condition block against the request context, read through a lower-cased-key lookup. */
+export type ConditionTest = (lookup: ContextLookup) => boolean
 
 export interface CompiledConditions {
   test: ConditionTest
@@ -64,8 +65,8 @@ function compileOne(
     const wantAbsent = condition.values.map((v) => v.toLowerCase() === 'true')
     return {
       keys: [key],
-      test: (ctx) => {
-        const values = ctx.get(key)
+      test: (lookup) => {
+        const values = lookup(key)
         const absent = values === undefined || values.length === 0
         return wantAbsent.some((w) => w === absent)
       },
@@ -74,8 +75,8 @@ function compileOne(
   const source = valueSource(condition, variablesOn)
   const { negated } = info
   const { setOperator, ifExists } = condition
-  const test: ConditionTest = (ctx, lookup) => {
-    const values = ctx.get(key)
+  const test: ConditionTest = (lookup) => {
+    const values = lookup(key)
     if (values === undefined || values.length === 0) {
       if (ifExists) return true
       if (setOperator === 'ForAllValues') return true
@@ -115,8 +116,8 @@ export function compileConditions(
   if (tests.length === 1) return { test: tests[0], keys }
   return {
     keys,
-    test: (ctx, lookup) => {
-      for (const t of tests) if (!t(ctx, lookup)) return false
+    test: (lookup) => {
+      for (const t of tests) if (!t(lookup)) return false
       return true
     },
   }

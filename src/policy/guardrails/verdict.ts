@@ -1,0 +1,122 @@
+/**
+ * Turn probe outcomes into a verdict with evidence. The rule: a generic probe principal getting
+ * through means the guardrail has a hole anyone falls into (not-enforced); only named real
+ * principals getting through means a deliberate exemption (exempted, listed).
+ */
+
+import type { LevelRef, StatementRef } from '../types.js'
+import type { ChainShape } from './chain-shape.js'
+import type {
+  GuardrailEvidence,
+  GuardrailId,
+  GuardrailResult,
+  ProbeEscape,
+  ScpChainLevel,
+} from './guardrail-types.js'
+import type { ProbeOutcome } from './probe-engine.js'
+
+const MAX_ESCAPES = 50
+const MAX_DECIDING = 20
+
+function levelRef(level: ScpChainLevel): LevelRef {
+  return level.name !== undefined
+    ? { targetId: level.targetId, name: level.name }
+    : { targetId: level.targetId }
+}
+
+/** Name a shape statement from this account's own chain (shapes are shared across accounts). */
+export function statementRef(shape: ChainShape, chain: readonly ScpChainLevel[], i: number): StatementRef {
+  const s = shape.statements[i]
+  const level = chain[s.level]
+  const doc = level.policies[s.policy]
+  const ref: StatementRef = {
+    policyType: 'scp',
+    policyId: doc.id,
+    statementIndex: s.stmt.index,
+    effect: s.stmt.effect,
+    level: levelRef(level),
+  }
+  if (doc.name !== undefined) ref.policyName = doc.name
+  if (s.stmt.sid !== undefined) ref.sid = s.stmt.sid
+  return ref
+}
+
+export function emptyEvidence(): GuardrailEvidence {
+  return { deciding: [], blockedAt: [], escapes: [], exemptPrincipals: [] }
+}
+
+export function buildVerdict(
+  id: GuardrailId,
+  outcomes: readonly ProbeOutcome[],
+  shape: ChainShape,
+  chain: readonly ScpChainLevel[],
+): GuardrailResult {
+  const evidence = emptyEvidence()
+  const denyIdx = new Set<number>()
+  const blocked = new Set<number>()
+  // principal id → action group → regions: keeps shared action arrays instead of copying them.
+  const escapes = new Map<
+    string,
+    { generic: boolean; label: string; groups: Map<readonly string[], string[]> }
+  >()
+  let genericEscape = false
+  for (const o of outcomes) {
+    if (!o.outcome.allowed) {
+      for (const i of o.outcome.denies) denyIdx.add(i)
+      if (o.outcome.blockedLevel >= 0) blocked.add(o.outcome.blockedLevel)
+      continue
+    }
+    for (const principal of o.principals) {
+      if (principal.generic) genericEscape = true
+      let entry = escapes.get(principal.id)
+      if (!entry) {
+        entry = { generic: principal.generic, label: principal.label, groups: new Map() }
+        escapes.set(principal.id, entry)
+      }
+      const regions = entry.groups.get(o.actions)
+      if (regions) regions.push(o.region)
+      else entry.groups.set(o.actions, [o.region])
+    }
+  }
+  evidence.deciding = [...denyIdx].slice(0, MAX_DECIDING).map((i) => statementRef(shape, chain, i))
+  evidence.blockedAt = [...blocked].sort((a, b) => a - b).map((l) => levelRef(chain[l]))
+
+  const list: ProbeEscape[] = []
+  for (const entry of escapes.values()) {
+    for (const [actions, regions] of entry.groups) {
+      list.push({ principal: entry.label, generic: entry.generic, actions, regions })
+    }
+  }
+  list.sort((a, b) => Number(b.generic) - Number(a.generic))
+  evidence.escapes = list.slice(0, MAX_ESCAPES)
+  if (list.length > MAX_ESCAPES) evidence.escapesTruncated = true
+
+  if (escapes.size === 0) return { id, verdict: 'enforced', evidence }
+  if (genericEscape) return { id, verdict: 'not-enforced', evidence }
+  evidence.exemptPrincipals = [...escapes.values()].map((e) => e.label).sort()
+  return { id, verdict: 'exempted', evidence }
+}
+
+/** region-allowlist extras: which services and regions get out, across all escapes. */
+export function addRegionEvidence(
+  result: GuardrailResult,
+  outcomes: readonly ProbeOutcome[],
+  allServices: readonly string[],
+): void {
+  const regions = new Set<string>()
+  const escaped = new Set<readonly string[]>()
+  let anyDenied = false
+  for (const o of outcomes) {
+    if (!o.outcome.allowed) {
+      anyDenied = true
+      continue
+    }
+    regions.add(o.region)
+    escaped.add(o.services ?? o.actions.map((a) => a.slice(0, a.indexOf(':'))))
+  }
+  result.evidence.escapingRegions = [...regions].sort()
+  if (escaped.size === 0) result.evidence.escapingServices = []
+  // Nothing was stopped: every probed service escapes; skip the union (the common case).
+  else if (!anyDenied) result.evidence.escapingServices = [...allServices]
+  else result.evidence.escapingServices = [...new Set([...escaped].flat())].sort()
+}
