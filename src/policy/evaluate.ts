@@ -170,9 +170,9 @@ export function evaluate(
   // 4. Same account: a resource policy may grant on its own.
   if (resourceMatch === 'direct') return result('Allowed', 'resource-policy', resource?.allows ?? [])
   if (resourceMatch === 'identity') {
+    // The identity path must pass the same boundary and session limits, so a limit settles it.
     const limit = limits()
-    if (!limit) return result('Allowed', 'resource-policy', resource?.allows ?? [])
-    if (resourceRequired) return result('ImplicitlyDenied', limit, [])
+    return limit ? result('ImplicitlyDenied', limit, []) : result('Allowed', 'resource-policy', resource?.allows ?? [])
   }
   if (resourceRequired && resourceMatch === 'none') {
     return result('ImplicitlyDenied', 'resource-policy', [])
