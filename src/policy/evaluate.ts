@@ -172,7 +172,9 @@ export function evaluate(
   if (resourceMatch === 'identity') {
     // The identity path must pass the same boundary and session limits, so a limit settles it.
     const limit = limits()
-    return limit ? result('ImplicitlyDenied', limit, []) : result('Allowed', 'resource-policy', resource?.allows ?? [])
+    return limit
+      ? result('ImplicitlyDenied', limit, [])
+      : result('Allowed', 'resource-policy', resource?.allows ?? [])
   }
   if (resourceRequired && resourceMatch === 'none') {
     return result('ImplicitlyDenied', 'resource-policy', [])
