@@ -87,11 +87,13 @@ export function createSweepsRepo(db: Db) {
      */
     async recordPlan(id: string, org: OrgSnapshot, accounts: AccountPlan[]): Promise<void> {
       await db.transaction().execute(async (trx) => {
-        await trx
+        const fresh = await trx
           .insertInto('org_snapshots')
           .values({ sweep_id: id, organization_id: org.organization.id, snapshot: JSON.stringify(org) })
           .onConflict((oc) => oc.column('sweep_id').doNothing())
-          .execute()
+          .returning('sweep_id')
+          .executeTakeFirst()
+        if (!fresh) return
         // Chunked: PostgreSQL caps a statement at 65,535 parameters.
         for (let i = 0; i < accounts.length; i += 1000) {
           const chunk = accounts.slice(i, i + 1000)

@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import type { Redis } from 'ioredis'
+import pg from 'pg'
+import { pino } from 'pino'
+import { buildApp } from '../../src/api/app.js'
+import { type Queues, createQueues } from '../../src/queue/producer.js'
+import { createRedis } from '../../src/queue/redis.js'
+import { type SourceResolver, createSourceResolver } from '../../src/sources/resolver.js'
+import { type Store, openStore } from '../../src/store/index.js'
+import { type Workers, startWorkers } from '../../workers/index.js'
+
+export type StoreKind = 'pglite' | 'postgres'
+export const STORE_KINDS: StoreKind[] = ['pglite', 'postgres']
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+
+function requirePostgres(): string {
+  const url = process.env.TEST_DATABASE_URL
+  if (!url) throw new Error('TEST_DATABASE_URL is not set: run the tests with `npm test`, which starts PostgreSQL')
+  return url
+}
+
+/** A fresh, empty PostgreSQL database for one test; dropped by the returned function. */
+export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const admin = requirePostgres()
+  const name = `ow_test_${randomBytes(6).toString('hex')}`
+  const client = new pg.Client({ connectionString: admin })
+  await client.connect()
+  await client.query(`CREATE DATABASE ${name}`)
+  await client.end()
+  const url = new URL(admin)
+  url.pathname = `/${name}`
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: admin })
+      await c.connect()
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      await c.end()
+    },
+  }
+}
+
+export async function openTestStore(kind: StoreKind): Promise<{ store: Store; url?: string; close: () => Promise<void> }> {
+  if (kind === 'pglite') {
+    const store = await openStore({ dataDir: 'memory://' })
+    return { store, close: () => store.close() }
+  }
+  const database = await createTestDatabase()
+  const store = await openStore({ databaseUrl: database.url, dataDir: 'unused' })
+  return {
+    store,
+    url: database.url,
+    close: async () => {
+      await store.close()
+      await database.drop()
+    },
+  }
+}
+
+export interface TestContext {
+  store: Store
+  app: FastifyInstance
+  queues: Queues
+  sources: SourceResolver
+  prefix: string
+  redis: Redis
+  workers?: Workers
+  tokens: { read: string; write: string }
+  auth(scope?: 'read' | 'write'): { authorization: string }
+  close(): Promise<void>
+}
+
+/**
+ * The whole service in the test process: a real store, real Redis under a queue prefix of its
+ * own, the real app, and (unless `workers: false`) the real workers.
+ */
+export async function createTestContext(
+  opts: { store?: StoreKind; workers?: boolean; sources?: SourceResolver; accountAttempts?: number } = {},
+): Promise<TestContext> {
+  const db = await openTestStore(opts.store ?? 'pglite')
+  const store = db.store
+  const prefix = `owtest-${randomBytes(5).toString('hex')}`
+  const redis = createRedis(REDIS_URL, 'producer')
+  const workerRedis = createRedis(REDIS_URL, 'worker')
+  const queues = createQueues(redis, { prefix, accountAttempts: opts.accountAttempts ?? 3, accountBackoffMs: 50 })
+  const sources = opts.sources ?? createSourceResolver()
+  const log = pino({ level: 'silent' })
+  const workers =
+    opts.workers === false
+      ? undefined
+      : startWorkers({ store, queues, sources, log }, { connection: workerRedis, prefix, accountConcurrency: 4 })
+  const app = await buildApp({ store, queues, sources, redis, logger: false })
+  const read = (await store.tokens.create('test-read', 'read')).token
+  const write = (await store.tokens.create('test-write', 'write')).token
+  return {
+    store,
+    app,
+    queues,
+    sources,
+    prefix,
+    redis,
+    workers,
+    tokens: { read, write },
+    auth: (scope = 'write') => ({ authorization: `Bearer ${scope === 'read' ? read : write}` }),
+    async close() {
+      await app.close()
+      await workers?.close()
+      await obliterate(queues)
+      await queues.close()
+      await Promise.allSettled([redis.quit(), workerRedis.quit()])
+      await db.close()
+    },
+  }
+}
+
+async function obliterate(queues: Queues) {
+  for (const q of [queues.sweeps, queues.accounts, queues.webhooks]) {
+    await q.obliterate({ force: true }).catch(() => {})
+  }
+}
+
+/** Polls a sweep through the API until it ends. */
+export async function waitForSweep(ctx: TestContext, id: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const res = await ctx.app.inject({ method: 'GET', url: `/v1/sweeps/${id}`, headers: ctx.auth('read') })
+    const body = res.json()
+    if (['completed', 'failed', 'cancelled'].includes(body.status)) return body
+    if (Date.now() > deadline) throw new Error(`sweep ${id} still ${body.status} after ${timeoutMs} ms`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
