@@ -86,13 +86,13 @@ export function compilePolicy(policy: ParsedPolicy): CompiledPolicy {
  * principal matched. Cheapest tests first: action, resource, principal, then conditions.
  */
 export function statementApplies(s: CompiledStatement, req: PreparedRequest): PrincipalMatch | false {
-  if (!s.action(req.actionLower)) return false
-  if (!s.resourceAgnostic && !s.resource(req, req.lookup)) return false
+  if (!s.action(req.actionLower, req.service)) return false
+  if (!s.resourceAgnostic && !s.resource(req)) return false
   let match: PrincipalMatch = 'direct'
   if (s.principal) {
     match = s.principal(req)
     if (match === 'none') return false
   }
-  if (s.conditions && !s.conditions.test(req.lookup)) return false
+  if (s.conditions && !s.conditions.test(req.context)) return false
   return match
 }

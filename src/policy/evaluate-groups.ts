@@ -2,13 +2,16 @@
  * Evaluate a group of policies of one type (identity, boundary, resource…) or an SCP/RCP chain
  * against a prepared request, collecting the statements that apply. Every statement is looked
  * at, not just until the first match: the deny search needs them all, and so do explanations.
+ * Statement refs in results are frozen and shared between results: treat results as read-only.
  */
 
-import { compilePolicy, statementApplies } from './compile-policy.js'
+import { statementApplies } from './compile-policy.js'
 import type { PrincipalMatch } from './match/principal-matcher.js'
+import type { PreparedInput, PreparedLevel } from './prepared-policy-set.js'
 import type { PreparedRequest } from './prepared-request.js'
-import type { ChainLevel, LevelDetail, LevelRef, PolicyInput, PolicyType, StatementRef } from './types.js'
+import type { LevelDetail, StatementRef } from './types.js'
 
+/** A group's applicable statements; also serves as the group's PolicyTypeDetail. */
 export interface GroupOutcome {
   allows: StatementRef[]
   denies: StatementRef[]
@@ -22,35 +25,22 @@ const STRENGTH: Record<PrincipalMatch, number> = { none: 0, account: 1, identity
 const NONE: StatementRef[] = []
 Object.freeze(NONE)
 
-export function evaluateGroup(
-  inputs: readonly PolicyInput[],
-  type: PolicyType,
-  req: PreparedRequest,
-  level?: LevelRef,
-): GroupOutcome {
+export function evaluateGroup(inputs: readonly PreparedInput[], req: PreparedRequest): GroupOutcome {
   let allows = NONE
   let denies = NONE
   let bestAllow: PrincipalMatch = 'none'
-  for (const input of inputs) {
-    const compiled = compilePolicy(input.policy)
-    for (const s of compiled.statements) {
+  for (const { compiled, refs } of inputs) {
+    const statements = compiled.statements
+    for (let i = 0; i < statements.length; i++) {
+      const s = statements[i]
       const match = statementApplies(s, req)
       if (match === false) continue
-      const ref: StatementRef = {
-        policyType: type,
-        policyId: input.id,
-        statementIndex: s.index,
-        effect: s.effect,
-      }
-      if (input.name !== undefined) ref.policyName = input.name
-      if (s.sid !== undefined) ref.sid = s.sid
-      if (level) ref.level = level
       if (s.effect === 'Deny') {
         if (denies === NONE) denies = []
-        denies.push(ref)
+        denies.push(refs[i])
       } else {
         if (allows === NONE) allows = []
-        allows.push(ref)
+        allows.push(refs[i])
         if (STRENGTH[match] > STRENGTH[bestAllow]) bestAllow = match
       }
     }
@@ -62,22 +52,14 @@ export function evaluateGroup(
  * An SCP or RCP chain: the request passes only if every level has an applicable Allow, and no
  * level has an applicable Deny (the deny is reported by the caller with all other denies).
  */
-export function evaluateChain(
-  levels: readonly ChainLevel[],
-  type: 'scp' | 'rcp',
-  req: PreparedRequest,
-): LevelDetail[] {
-  return levels.map((level) => {
-    const ref: LevelRef =
-      level.name !== undefined ? { targetId: level.targetId, name: level.name } : { targetId: level.targetId }
-    const outcome = evaluateGroup(level.policies, type, req, ref)
-    const detail: LevelDetail = {
-      targetId: level.targetId,
-      allows: outcome.allows,
-      denies: outcome.denies,
-      allowed: outcome.allows.length > 0,
-    }
+export function evaluateChain(levels: readonly PreparedLevel[], req: PreparedRequest): LevelDetail[] {
+  const out: LevelDetail[] = new Array(levels.length)
+  for (let i = 0; i < levels.length; i++) {
+    const level = levels[i]
+    const { allows, denies } = evaluateGroup(level.inputs, req)
+    const detail: LevelDetail = { targetId: level.targetId, allows, denies, allowed: allows.length > 0 }
     if (level.name !== undefined) detail.name = level.name
-    return detail
-  })
+    out[i] = detail
+  }
+  return out
 }

@@ -13,19 +13,23 @@
  *    cross account: the resource policy must allow AND the identity side must allow;
  * 5. identity policies (the root user has full access), then the permissions boundary, then the
  *    session policy (a role session without one passes; a federated-user session needs one).
+ *
+ * Written without per-call closures: this runs millions of times per sweep.
  */
 
 import { evaluateChain, evaluateGroup, type GroupOutcome } from './evaluate-groups.js'
 import type { PrincipalMatch } from './match/principal-matcher.js'
+import { type PreparedLevel, preparePolicySet } from './prepared-policy-set.js'
 import { type PreparedRequest, prepareRequest } from './prepared-request.js'
 import type {
   ChainDetail,
-  ChainLevel,
   ChainSkipReason,
+  Decision,
   DecisionStage,
   EvaluationRequest,
   EvaluationResult,
   PolicySet,
+  PrincipalKind,
   StatementRef,
 } from './types.js'
 
@@ -34,36 +38,120 @@ export interface EvaluateOptions {
   rcpServices?: ReadonlySet<string>
 }
 
-const IAM_KINDS = new Set(['root', 'user', 'assumed-role', 'federated-user'])
-
-export function isServiceLinkedRole(req: PreparedRequest): boolean {
-  const { identityArn, arn } = req.principal
-  if (identityArn?.includes(':role/aws-service-role/')) return true
-  return arn.includes(':assumed-role/AWSServiceRoleFor')
-}
+const IAM_KINDS = new Set<PrincipalKind>(['root', 'user', 'assumed-role', 'federated-user'])
 
 function chainSkip(
-  levels: readonly ChainLevel[] | undefined,
+  levels: readonly PreparedLevel[] | undefined,
   req: PreparedRequest,
   account: string | undefined,
   policies: PolicySet,
 ): ChainSkipReason | 'absent' | undefined {
   if (!levels || levels.length === 0) return 'absent'
   if (account !== undefined && account === policies.managementAccountId) return 'management-account'
-  if (isServiceLinkedRole(req)) return 'service-linked-role'
+  if (req.serviceLinkedRole) return 'service-linked-role'
   return undefined
 }
 
-function runChain(levels: readonly ChainLevel[], type: 'scp' | 'rcp', req: PreparedRequest): ChainDetail {
-  const details = evaluateChain(levels, type, req)
-  return { applies: true, levels: details, allowed: details.every((l) => l.allowed) }
+function runChain(levels: readonly PreparedLevel[], req: PreparedRequest): ChainDetail {
+  const details = evaluateChain(levels, req)
+  let allowed = true
+  for (const l of details) if (!l.allowed) allowed = false
+  return { applies: true, levels: details, allowed }
 }
 
 function skipped(reason: ChainSkipReason): ChainDetail {
   return { applies: false, skipReason: reason, levels: [], allowed: true }
 }
 
+function chainDetail(
+  levels: readonly PreparedLevel[] | undefined,
+  skip: ChainSkipReason | 'absent' | undefined,
+  req: PreparedRequest,
+): ChainDetail | undefined {
+  if (skip === 'absent') return undefined
+  return skip ? skipped(skip) : runChain(levels as PreparedLevel[], req)
+}
+
+/** Boundary and session-policy limits; they also bound role-level resource policy grants. */
+function limitOf(
+  kind: PrincipalKind,
+  boundary?: GroupOutcome,
+  session?: GroupOutcome,
+): DecisionStage | undefined {
+  if (boundary && boundary.allows.length === 0) return 'permissions-boundary'
+  if (kind === 'assumed-role' && session && session.allows.length === 0) return 'session-policy'
+  if (kind === 'federated-user' && (!session || session.allows.length === 0)) return 'session-policy'
+  return undefined
+}
+
+/** The identity side: identity policies, then boundary, then session policy. */
+function identityStage(
+  kind: PrincipalKind,
+  identity: GroupOutcome,
+  boundary?: GroupOutcome,
+  session?: GroupOutcome,
+): DecisionStage | undefined {
+  if (kind === 'root') return undefined
+  if (!IAM_KINDS.has(kind) || identity.allows.length === 0) return 'identity-policy'
+  return limitOf(kind, boundary, session)
+}
+
+function identityAllows(
+  identity: GroupOutcome,
+  boundary?: GroupOutcome,
+  session?: GroupOutcome,
+): StatementRef[] {
+  if (!boundary && !session) return identity.allows
+  return [...identity.allows, ...(boundary?.allows ?? []), ...(session?.allows ?? [])]
+}
+
+function chainDenies(
+  chain: ChainDetail | undefined,
+  out: StatementRef[] | undefined,
+): StatementRef[] | undefined {
+  if (!chain) return out
+  for (const l of chain.levels) {
+    if (l.denies.length === 0) continue
+    out ??= []
+    out.push(...l.denies)
+  }
+  return out
+}
+
+function groupDenies(
+  group: GroupOutcome | undefined,
+  out: StatementRef[] | undefined,
+): StatementRef[] | undefined {
+  if (!group || group.denies.length === 0) return out
+  out ??= []
+  out.push(...group.denies)
+  return out
+}
+
 const EMPTY_GROUP: GroupOutcome = { allows: [], denies: [], bestAllow: 'none' }
+
+function make(
+  decision: Decision,
+  decidedBy: DecisionStage,
+  deciding: StatementRef[],
+  crossAccount: boolean,
+  details: EvaluationResult['details'],
+): EvaluationResult {
+  return { decision, decidedBy, deciding, crossAccount, details }
+}
+
+function blocked(
+  chain: ChainDetail,
+  type: 'scp' | 'rcp',
+  crossAccount: boolean,
+  details: EvaluationResult['details'],
+): EvaluationResult {
+  const r = make('ImplicitlyDenied', type, [], crossAccount, details)
+  const level = chain.levels.find((l) => !l.allowed)
+  if (level)
+    r.blockedAt = { policyType: type, targetId: level.targetId, ...(level.name ? { name: level.name } : {}) }
+  return r
+}
 
 export function evaluate(
   request: EvaluationRequest,
@@ -75,114 +163,88 @@ export function evaluate(
   const kind = req.principal.kind
   const details: EvaluationResult['details'] = {}
 
-  const identity = policies.identity ? evaluateGroup(policies.identity, 'identity', req) : EMPTY_GROUP
-  if (policies.identity) details.identity = { allows: identity.allows, denies: identity.denies }
-  const boundary = policies.boundary ? evaluateGroup([policies.boundary], 'boundary', req) : undefined
-  if (boundary) details.boundary = { allows: boundary.allows, denies: boundary.denies }
-  const session = policies.session ? evaluateGroup(policies.session, 'session', req) : undefined
-  if (session) details.session = { allows: session.allows, denies: session.denies }
-  const resource = policies.resource ? evaluateGroup([policies.resource], 'resource', req) : undefined
-  if (resource) details.resource = { allows: resource.allows, denies: resource.denies }
+  const set = preparePolicySet(policies)
+  // Group outcomes double as the per-type details (they carry allows and denies).
+  const identity = set.identity ? evaluateGroup(set.identity, req) : EMPTY_GROUP
+  if (set.identity) details.identity = identity
+  const boundary = set.boundary ? evaluateGroup(set.boundary, req) : undefined
+  if (boundary) details.boundary = boundary
+  const session = set.session ? evaluateGroup(set.session, req) : undefined
+  if (session) details.session = session
+  const resource = set.resource ? evaluateGroup(set.resource, req) : undefined
+  if (resource) details.resource = resource
 
   const principalAccount = req.principalAccount
   const resourceAccount = req.resourceAccount ?? principalAccount
 
-  let scpSkip = chainSkip(policies.scps, req, principalAccount, policies)
+  let scpSkip = chainSkip(set.scps, req, principalAccount, policies)
   if (scpSkip === undefined && !IAM_KINDS.has(kind)) scpSkip = 'not-iam'
-  if (scpSkip !== 'absent')
-    details.scp = scpSkip ? skipped(scpSkip) : runChain(policies.scps as ChainLevel[], 'scp', req)
+  const scp = chainDetail(set.scps, scpSkip, req)
+  if (scp) details.scp = scp
 
-  let rcpSkip = chainSkip(policies.rcps, req, resourceAccount, policies)
-  const service = req.actionLower.slice(0, req.actionLower.indexOf(':'))
-  if (rcpSkip === undefined && options.rcpServices && !options.rcpServices.has(service))
+  let rcpSkip = chainSkip(set.rcps, req, resourceAccount, policies)
+  if (rcpSkip === undefined && options.rcpServices && !options.rcpServices.has(req.service))
     rcpSkip = 'service-not-supported'
-  if (rcpSkip !== 'absent')
-    details.rcp = rcpSkip ? skipped(rcpSkip) : runChain(policies.rcps as ChainLevel[], 'rcp', req)
+  const rcp = chainDetail(set.rcps, rcpSkip, req)
+  if (rcp) details.rcp = rcp
 
   const crossAccount = principalAccount !== undefined && resourceAccount !== principalAccount
-  const result = (
-    decision: EvaluationResult['decision'],
-    decidedBy: DecisionStage,
-    deciding: StatementRef[],
-  ) => {
-    const r: EvaluationResult = { decision, decidedBy, deciding, crossAccount, details }
-    return r
-  }
 
   // 1. Explicit deny anywhere.
-  const denies: StatementRef[] = [
-    ...identity.denies,
-    ...(boundary?.denies ?? []),
-    ...(session?.denies ?? []),
-    ...(resource?.denies ?? []),
-    ...(details.scp?.levels.flatMap((l) => l.denies) ?? []),
-    ...(details.rcp?.levels.flatMap((l) => l.denies) ?? []),
-  ]
-  if (denies.length > 0) return result('ExplicitlyDenied', 'explicit-deny', denies)
+  let denies = groupDenies(identity, undefined)
+  denies = groupDenies(boundary, denies)
+  denies = groupDenies(session, denies)
+  denies = groupDenies(resource, denies)
+  denies = chainDenies(scp, denies)
+  denies = chainDenies(rcp, denies)
+  if (denies) return make('ExplicitlyDenied', 'explicit-deny', denies, crossAccount, details)
 
   // 2-3. RCPs, then SCPs: every level needs an Allow.
-  for (const type of ['rcp', 'scp'] as const) {
-    const chain = details[type]
-    if (!chain || chain.allowed) continue
-    const blocked = chain.levels.find((l) => !l.allowed)
-    const r = result('ImplicitlyDenied', type, [])
-    if (blocked)
-      r.blockedAt = {
-        policyType: type,
-        targetId: blocked.targetId,
-        ...(blocked.name ? { name: blocked.name } : {}),
-      }
-    return r
-  }
-
-  // The identity side: identity policies, then boundary, then session policy.
-  const identitySide = (): { stage?: DecisionStage; allows: StatementRef[] } => {
-    if (kind === 'root') return { allows: [] }
-    if (!IAM_KINDS.has(kind)) return { stage: 'identity-policy', allows: [] }
-    if (identity.allows.length === 0) return { stage: 'identity-policy', allows: [] }
-    const limit = limits()
-    if (limit) return { stage: limit, allows: [] }
-    return { allows: [...identity.allows, ...(boundary?.allows ?? []), ...(session?.allows ?? [])] }
-  }
-  // Boundary and session policy limits, which also bound role-level resource policy grants.
-  const limits = (): DecisionStage | undefined => {
-    if (boundary && boundary.allows.length === 0) return 'permissions-boundary'
-    if (kind === 'assumed-role' && session && session.allows.length === 0) return 'session-policy'
-    if (kind === 'federated-user' && (!session || session.allows.length === 0)) return 'session-policy'
-    return undefined
-  }
+  if (rcp && !rcp.allowed) return blocked(rcp, 'rcp', crossAccount, details)
+  if (scp && !scp.allowed) return blocked(scp, 'scp', crossAccount, details)
 
   const resourceMatch: PrincipalMatch = resource?.bestAllow ?? 'none'
-  const resourceRequired =
-    policies.resourcePolicyRequired === true || policies.resource?.policy.kind === 'trust'
+  const resourceAllows = resource?.allows ?? []
 
   // 4. Cross account: both sides must allow.
   if (crossAccount) {
-    if (resourceMatch === 'none') return result('ImplicitlyDenied', 'resource-policy', [])
-    const side = identitySide()
-    if (side.stage) return result('ImplicitlyDenied', side.stage, [])
-    return result('Allowed', kind === 'root' ? 'root-user' : 'identity-policy', [
-      ...(resource?.allows ?? []),
-      ...side.allows,
-    ])
+    if (resourceMatch === 'none')
+      return make('ImplicitlyDenied', 'resource-policy', [], crossAccount, details)
+    const stage = identityStage(kind, identity, boundary, session)
+    if (stage) return make('ImplicitlyDenied', stage, [], crossAccount, details)
+    return make(
+      'Allowed',
+      kind === 'root' ? 'root-user' : 'identity-policy',
+      [...resourceAllows, ...identityAllows(identity, boundary, session)],
+      crossAccount,
+      details,
+    )
   }
 
   // 4. Same account: a resource policy may grant on its own.
-  if (resourceMatch === 'direct') return result('Allowed', 'resource-policy', resource?.allows ?? [])
+  if (resourceMatch === 'direct')
+    return make('Allowed', 'resource-policy', resourceAllows, crossAccount, details)
   if (resourceMatch === 'identity') {
     // The identity path must pass the same boundary and session limits, so a limit settles it.
-    const limit = limits()
+    const limit = limitOf(kind, boundary, session)
     return limit
-      ? result('ImplicitlyDenied', limit, [])
-      : result('Allowed', 'resource-policy', resource?.allows ?? [])
+      ? make('ImplicitlyDenied', limit, [], crossAccount, details)
+      : make('Allowed', 'resource-policy', resourceAllows, crossAccount, details)
   }
-  if (resourceRequired && resourceMatch === 'none') {
-    return result('ImplicitlyDenied', 'resource-policy', [])
-  }
+  const resourceRequired =
+    policies.resourcePolicyRequired === true || policies.resource?.policy.kind === 'trust'
+  if (resourceRequired && resourceMatch === 'none')
+    return make('ImplicitlyDenied', 'resource-policy', [], crossAccount, details)
 
   // 5. Identity policies, boundary, session policy.
-  const side = identitySide()
-  if (side.stage) return result('ImplicitlyDenied', side.stage, [])
-  if (kind === 'root') return result('Allowed', 'root-user', [])
-  return result('Allowed', 'identity-policy', side.allows)
+  const stage = identityStage(kind, identity, boundary, session)
+  if (stage) return make('ImplicitlyDenied', stage, [], crossAccount, details)
+  if (kind === 'root') return make('Allowed', 'root-user', [], crossAccount, details)
+  return make(
+    'Allowed',
+    'identity-policy',
+    identityAllows(identity, boundary, session),
+    crossAccount,
+    details,
+  )
 }

@@ -17,8 +17,8 @@ export interface Template {
   keys: string[]
 }
 
-/** Context lookup with lower-cased key names. */
-export type ContextLookup = (lowerKey: string) => readonly string[] | undefined
+/** The request context: lower-cased key names to their values. */
+export type ContextMap = ReadonlyMap<string, readonly string[]>
 
 const VARIABLE = /\$\{([^}]*)\}/g
 const WITH_DEFAULT = /^\s*([^,\s][^,]*?)\s*,\s*'((?:[^']|'')*)'\s*$/
@@ -81,14 +81,14 @@ function asLiteral(value: string): string {
  * Substitute the variables. Resolved values are literal text (they never act as wildcards).
  * Returns undefined when a variable has no single value and no default.
  */
-export function resolveTemplate(template: Template, lookup: ContextLookup): string | undefined {
+export function resolveTemplate(template: Template, context: ContextMap): string | undefined {
   let out = ''
   for (const part of template.parts) {
     if (part.type === 'text') {
       out += part.value
       continue
     }
-    const values = part.key === '' ? undefined : lookup(part.key)
+    const values = part.key === '' ? undefined : context.get(part.key)
     if (values !== undefined && values.length === 1) out += asLiteral(values[0])
     else if (part.fallback !== undefined) out += asLiteral(part.fallback)
     else return undefined

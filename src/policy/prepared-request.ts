@@ -1,10 +1,12 @@
 /**
  * A request normalised once for matching: lower-cased action, split resource ARN, context keys
  * lower-cased into a Map of string lists. Preparation is cached per request object, so callers
- * that evaluate the same request against several policy sets pay for it once.
+ * that evaluate the same request against several policy sets pay for it once (a request must not
+ * be changed after it has been evaluated).
  */
 
 import { type ArnParts, parseArn } from './arn.js'
+import { objectCache } from './object-cache.js'
 import type { ContextValue, EvaluationRequest, RequestPrincipal } from './types.js'
 
 export interface PreparedRequest {
@@ -12,12 +14,14 @@ export interface PreparedRequest {
   /** Account of the principal (from the request or its ARN). */
   principalAccount?: string
   actionLower: string
+  /** Service prefix of the action, lower-cased. */
+  service: string
+  /** Service-linked roles escape SCPs and RCPs; decided once per request. */
+  serviceLinkedRole: boolean
   resource: string
   resourceArn?: ArnParts
   resourceAccount?: string
   context: Map<string, string[]>
-  /** Context lookup by lower-cased key, for policy variables. */
-  lookup: (lowerKey: string) => string[] | undefined
   /** Set by the evaluator: NotPrincipal with Deny never spares a principal that has a boundary. */
   hasBoundary: boolean
 }
@@ -44,22 +48,30 @@ function accountOf(principal: RequestPrincipal): string | undefined {
   return arn?.account || undefined
 }
 
-const cache = new WeakMap<EvaluationRequest, PreparedRequest>()
+export function isServiceLinkedRole(principal: RequestPrincipal): boolean {
+  if (principal.identityArn?.includes(':role/aws-service-role/')) return true
+  return principal.arn.includes(':assumed-role/AWSServiceRoleFor')
+}
+
+/** Requests are treated as immutable once evaluated: their preparation is kept on them. */
+const cache = objectCache<EvaluationRequest, PreparedRequest>('orgwarden.prepared-request')
 
 export function prepareRequest(request: EvaluationRequest): PreparedRequest {
   const cached = cache.get(request)
   if (cached) return cached
   const resourceArn = parseArn(request.resource)
+  const actionLower = request.action.toLowerCase()
   const context = contextMap(request.context)
   const prepared: PreparedRequest = {
     principal: request.principal,
     principalAccount: accountOf(request.principal),
-    actionLower: request.action.toLowerCase(),
+    actionLower,
+    service: actionLower.slice(0, actionLower.indexOf(':')),
+    serviceLinkedRole: isServiceLinkedRole(request.principal),
     resource: request.resource,
     resourceArn,
     resourceAccount: request.resourceAccountId ?? (resourceArn?.account || undefined),
     context,
-    lookup: (k) => context.get(k),
     hasBoundary: false,
   }
   cache.set(request, prepared)

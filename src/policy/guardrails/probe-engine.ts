@@ -24,31 +24,30 @@ import {
 import type { ProbePrincipal } from './guardrail-types.js'
 import type { ProbeSet, ProbeSpec } from './probe-specs.js'
 
-/** A principal's request context; the region is set per probe (evaluation is synchronous). */
+/**
+ * A principal's request context. The region entry is overwritten in place per probe region
+ * (evaluation is synchronous), so one Map serves every region.
+ */
 export class ProbeContext {
-  private regionValue: string[] = []
   private readonly keyByShape = new Map<string, string>()
   constructor(
     readonly principal: ProbePrincipal,
-    private readonly base: Map<string, string[]>,
+    readonly context: Map<string, string[]>,
   ) {}
 
-  readonly lookup = (k: string): string[] | undefined =>
-    k === REGION_KEY ? this.regionValue : this.base.get(k)
-
   setRegion(region: string): void {
-    if (this.regionValue[0] !== region) this.regionValue = [region]
+    if (this.context.get(REGION_KEY)?.[0] !== region) this.context.set(REGION_KEY, [region])
   }
 
   get region(): string {
-    return this.regionValue[0] ?? ''
+    return this.context.get(REGION_KEY)?.[0] ?? ''
   }
 
   /** Values of the keys a shape reads (region aside): principals with equal keys decide alike. */
   keyFor(shape: ChainShape): string {
     let key = this.keyByShape.get(shape.key)
     if (key === undefined) {
-      key = shape.principalKeys.map((k) => (this.base.get(k) ?? []).join('\u0002')).join('\u0003')
+      key = shape.principalKeys.map((k) => (this.context.get(k) ?? []).join('\u0002')).join('\u0003')
       this.keyByShape.set(shape.key, key)
     }
     return key
@@ -89,7 +88,7 @@ export function classesFor(shape: ChainShape, set: ProbeSet): ProbeClasses {
     const sig = new Uint8Array(shape.statements.length)
     let isVolatile = false
     shape.statements.forEach((s, i) => {
-      if (!s.stmt.action(probe.actionLower)) return
+      if (!s.stmt.action(probe.actionLower, probe.service)) return
       if (!s.stmt.resourceAgnostic) isVolatile = true
       sig[i] = 1
     })
@@ -108,7 +107,7 @@ export function classesFor(shape: ChainShape, set: ProbeSet): ProbeClasses {
   }
   const stable = [...byKey.values()]
   for (const cls of stable) cls.services = [...new Set(cls.probes.map((p) => p.service))].sort()
-  const services = [...new Set(set.probes.map((p) => p.service))].sort()
+  const services = Object.freeze([...new Set(set.probes.map((p) => p.service))].sort()) as string[]
   const classes: ProbeClasses = { stable, volatile, services }
   shape.classes.set(set.key, classes)
   return classes
@@ -140,7 +139,7 @@ function decideClass(
   for (let i = 0; i < sig.length; i++) {
     if (sig[i] === 0) continue
     const s = shape.statements[i]
-    if (s.stmt.conditions && !s.stmt.conditions.test(pc.lookup)) continue
+    if (s.stmt.conditions && !s.stmt.conditions.test(pc.context)) continue
     if (s.stmt.effect === 'Deny') denies.push(i)
     else levelAllowed[s.level] = true
   }
@@ -159,11 +158,12 @@ function decideProbe(shape: ChainShape, probe: ProbeSpec, pc: ProbeContext, acco
     principal: describePrincipal(pc.principal.principal),
     principalAccount: accountId,
     actionLower: probe.actionLower,
+    service: probe.service,
+    serviceLinkedRole: false,
     resource,
     resourceArn: parseArn(resource),
     resourceAccount: accountId,
-    context: new Map(),
-    lookup: pc.lookup,
+    context: pc.context,
     hasBoundary: false,
   }
   const levelAllowed = new Array<boolean>(shape.levelCount).fill(false)

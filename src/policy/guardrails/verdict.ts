@@ -116,7 +116,7 @@ export function addRegionEvidence(
   }
   result.evidence.escapingRegions = [...regions].sort()
   if (escaped.size === 0) result.evidence.escapingServices = []
-  // Nothing was stopped: every probed service escapes; skip the union (the common case).
-  else if (!anyDenied) result.evidence.escapingServices = [...allServices]
+  // Nothing was stopped: every probed service escapes; share the (frozen) list, skip the union.
+  else if (!anyDenied) result.evidence.escapingServices = allServices as string[]
   else result.evidence.escapingServices = [...new Set([...escaped].flat())].sort()
 }

@@ -7,30 +7,34 @@
 
 import { compileWildcard, hasWildcard, type StringMatcher } from '../wildcard.js'
 
-export type ActionMatcher = (actionLower: string) => boolean
+/** Tests a lower-cased action; `service` (its prefix) may be passed when already known. */
+export type ActionMatcher = (actionLower: string, service?: string) => boolean
 
 const MEMO_LIMIT = 4096
 
+function serviceOf(actionLower: string): string {
+  const colon = actionLower.indexOf(':')
+  return colon < 0 ? actionLower : actionLower.slice(0, colon)
+}
+
 export function compileActionList(patterns: readonly string[]): ActionMatcher {
   const exact = new Set<string>()
-  const prefixes: string[] = []
+  // `service:*` patterns: a Set of services, so a 40-entry NotAction list costs one lookup.
+  const services = new Set<string>()
   const others: StringMatcher[] = []
   for (const raw of patterns) {
     const p = raw.toLowerCase()
     if (p === '*') return () => true
     if (!hasWildcard(p)) exact.add(p)
-    else if (p.endsWith(':*') && !hasWildcard(p.slice(0, -2))) prefixes.push(p.slice(0, -1))
+    else if (p.endsWith(':*') && !hasWildcard(p.slice(0, -2))) services.add(p.slice(0, -2))
     else others.push(compileWildcard(p))
   }
-  const fast = (a: string): boolean => {
-    if (exact.has(a)) return true
-    for (const prefix of prefixes) if (a.startsWith(prefix)) return true
-    return false
-  }
+  const fast = (a: string, service?: string): boolean =>
+    exact.has(a) || (services.size > 0 && services.has(service ?? serviceOf(a)))
   if (others.length === 0) return fast
   const memo = new Map<string, boolean>()
-  return (a) => {
-    if (fast(a)) return true
+  return (a, service) => {
+    if (fast(a, service)) return true
     const known = memo.get(a)
     if (known !== undefined) return known
     let result = false
@@ -54,7 +58,7 @@ export function compileStatementActions(
   if (action) return compileActionList(action)
   if (notAction) {
     const excluded = compileActionList(notAction)
-    return (a) => !excluded(a)
+    return (a, service) => !excluded(a, service)
   }
   return () => false
 }

@@ -4,14 +4,35 @@
  * Negation and the set operators are applied on top of this, in condition-matcher.ts.
  */
 
-import { parseArn } from '../arn.js'
+import { type ArnParts, parseArn } from '../arn.js'
 import type { OperatorInfo } from '../condition-operators.js'
-import { cidrContains, parseCidr, parseIp } from '../ip-address.js'
+import { cidrContains, type IpAddress, parseCidr, parseIp } from '../ip-address.js'
 import { decodeBase64, parseDateValue, parseNumberValue } from '../values.js'
 import { compileWildcardList, restoreLiterals } from '../wildcard.js'
 import { compileArnPattern } from './arn-pattern.js'
 
 export type ValueTest = (requestValue: string) => boolean
+
+/**
+ * Request values repeat across evaluations (one caller's ARN and address, the current time):
+ * parse each distinct text once.
+ */
+function memoized<T>(parse: (text: string) => T | undefined): (text: string) => T | undefined {
+  const memo = new Map<string, T | null>()
+  return (text) => {
+    let v = memo.get(text)
+    if (v === undefined) {
+      if (memo.size >= 4096) memo.clear()
+      v = parse(text) ?? null
+      memo.set(text, v)
+    }
+    return v ?? undefined
+  }
+}
+
+const requestArn = memoized<ArnParts>(parseArn)
+const requestIp = memoized<IpAddress>((t) => parseIp(t.trim()))
+const requestDate = memoized<number>(parseDateValue)
 
 function ordered(variant: OperatorInfo['variant'], limits: number[]): (n: number) => boolean {
   switch (variant) {
@@ -49,7 +70,8 @@ export function compileValueTest(info: OperatorInfo, values: readonly string[]):
     }
     case 'bool': {
       const set = new Set(values.map((v) => restoreLiterals(v).toLowerCase()))
-      return (v) => set.has(v.toLowerCase())
+      // Request values are nearly always already lower-case: try that before allocating.
+      return (v) => set.has(v) || set.has(v.toLowerCase())
     }
     case 'numeric': {
       const test = ordered(info.variant, defined(values.map(parseNumberValue)))
@@ -61,7 +83,7 @@ export function compileValueTest(info: OperatorInfo, values: readonly string[]):
     case 'date': {
       const test = ordered(info.variant, defined(values.map(parseDateValue)))
       return (v) => {
-        const n = parseDateValue(v)
+        const n = requestDate(v)
         return n !== undefined && test(n)
       }
     }
@@ -75,15 +97,16 @@ export function compileValueTest(info: OperatorInfo, values: readonly string[]):
     case 'ip': {
       const ranges = defined(values.map(parseCidr))
       return (v) => {
-        const ip = parseIp(v.trim())
+        const ip = requestIp(v)
         return ip !== undefined && ranges.some((r) => cidrContains(r, ip))
       }
     }
     case 'arn': {
       const patterns = values.map(compileArnPattern)
       return (v) => {
-        const arn = parseArn(v)
-        return patterns.some((m) => m(v, arn))
+        const arn = requestArn(v)
+        for (const m of patterns) if (m(v, arn)) return true
+        return false
       }
     }
     default:

@@ -11,12 +11,12 @@
  */
 
 import { OPERATORS } from '../condition-operators.js'
-import { type ContextLookup, parseTemplate, resolveTemplate, type Template } from '../policy-variables.js'
+import { type ContextMap, parseTemplate, resolveTemplate, type Template } from '../policy-variables.js'
 import type { ParsedCondition } from '../types.js'
 import { compileValueTest, type ValueTest } from './condition-families.js'
 
-/** Tests a condition block against the request context, read through a lower-cased-key lookup. */
-export type ConditionTest = (lookup: ContextLookup) => boolean
+/** Tests a condition block against the request context (lower-cased keys). */
+export type ConditionTest = (context: ContextMap) => boolean
 
 export interface CompiledConditions {
   test: ConditionTest
@@ -29,17 +29,17 @@ const MEMO_LIMIT = 512
 function valueSource(
   condition: ParsedCondition,
   variablesOn: boolean,
-): { fixed: ValueTest } | { dynamic: (lookup: ContextLookup) => ValueTest | undefined; keys: string[] } {
+): { fixed: ValueTest } | { dynamic: (context: ContextMap) => ValueTest | undefined; keys: string[] } {
   const info = OPERATORS[condition.baseOperator]
   const templates = info.variables && variablesOn ? condition.values.map(parseTemplate) : []
   if (!templates.some((t) => t !== undefined)) return { fixed: compileValueTest(info, condition.values) }
   const keys = templates.flatMap((t) => t?.keys ?? [])
   const memo = new Map<string, ValueTest>()
-  const dynamic = (lookup: ContextLookup): ValueTest | undefined => {
+  const dynamic = (context: ContextMap): ValueTest | undefined => {
     const resolved: string[] = []
     condition.values.forEach((v, i) => {
       const t = templates[i]
-      const text = t ? resolveTemplate(t as Template, lookup) : v
+      const text = t ? resolveTemplate(t as Template, context) : v
       if (text !== undefined) resolved.push(text)
     })
     if (resolved.length === 0) return undefined
@@ -65,25 +65,37 @@ function compileOne(
     const wantAbsent = condition.values.map((v) => v.toLowerCase() === 'true')
     return {
       keys: [key],
-      test: (lookup) => {
-        const values = lookup(key)
+      test: (ctx) => {
+        const values = ctx.get(key)
         const absent = values === undefined || values.length === 0
         return wantAbsent.some((w) => w === absent)
       },
     }
   }
   const source = valueSource(condition, variablesOn)
+  const keys = 'keys' in source ? [key, ...source.keys] : [key]
   const { negated } = info
   const { setOperator, ifExists } = condition
-  const test: ConditionTest = (lookup) => {
-    const values = lookup(key)
-    if (values === undefined || values.length === 0) {
-      if (ifExists) return true
-      if (setOperator === 'ForAllValues') return true
-      if (setOperator === 'ForAnyValue') return false
+  // What an absent (or empty) key yields, decided once here rather than on every request.
+  const whenAbsent =
+    ifExists || setOperator === 'ForAllValues' ? true : setOperator === 'ForAnyValue' ? false : negated
+  const fixed = 'fixed' in source ? source.fixed : undefined
+  if (fixed && !setOperator) {
+    // The common case: plain operator, values known at compile time.
+    const test: ConditionTest = (ctx) => {
+      const values = ctx.get(key)
+      if (values === undefined || values.length === 0) return whenAbsent
+      if (values.length === 1) return fixed(values[0]) !== negated
+      for (const v of values) if (fixed(v)) return !negated
       return negated
     }
-    const matches = 'fixed' in source ? source.fixed : source.dynamic(lookup)
+    return { test, keys }
+  }
+  const dynamic = 'dynamic' in source ? source.dynamic : undefined
+  const test: ConditionTest = (ctx) => {
+    const values = ctx.get(key)
+    if (values === undefined || values.length === 0) return whenAbsent
+    const matches = fixed ?? dynamic?.(ctx)
     if (matches === undefined) return false
     if (setOperator === 'ForAllValues') {
       for (const v of values) if (matches(v) === negated) return false
@@ -93,16 +105,10 @@ function compileOne(
       for (const v of values) if (matches(v) !== negated) return true
       return false
     }
-    let any = false
-    for (const v of values) {
-      if (matches(v)) {
-        any = true
-        break
-      }
-    }
-    return any !== negated
+    for (const v of values) if (matches(v)) return !negated
+    return negated
   }
-  return { test, keys: 'keys' in source ? [key, ...source.keys] : [key] }
+  return { test, keys }
 }
 
 export function compileConditions(
@@ -116,8 +122,8 @@ export function compileConditions(
   if (tests.length === 1) return { test: tests[0], keys }
   return {
     keys,
-    test: (lookup) => {
-      for (const t of tests) if (!t(lookup)) return false
+    test: (ctx) => {
+      for (const t of tests) if (!t(ctx)) return false
       return true
     },
   }

@@ -8,12 +8,12 @@
  */
 
 import type { ArnParts } from '../arn.js'
-import { type ContextLookup, parseTemplate, resolveTemplate, type Template } from '../policy-variables.js'
+import { type ContextMap, parseTemplate, resolveTemplate, type Template } from '../policy-variables.js'
 import type { PreparedRequest } from '../prepared-request.js'
 import { type ArnMatcher, compileArnPattern } from './arn-pattern.js'
 
 /** Result of a resource test: match, no match, or "the statement cannot apply". */
-export type ResourceTest = (req: PreparedRequest, lookup: ContextLookup) => boolean
+export type ResourceTest = (req: PreparedRequest) => boolean
 
 interface Entry {
   fixed?: ArnMatcher
@@ -31,7 +31,7 @@ function compileEntries(patterns: readonly string[], variablesOn: boolean): Entr
 
 function entriesMatcher(
   entries: Entry[],
-): (raw: string, arn: ArnParts | undefined, lookup: ContextLookup) => boolean | undefined {
+): (raw: string, arn: ArnParts | undefined, context: ContextMap) => boolean | undefined {
   const memo = new Map<string, ArnMatcher>()
   const resolved = (text: string): ArnMatcher => {
     let m = memo.get(text)
@@ -43,7 +43,7 @@ function entriesMatcher(
     return m
   }
   // undefined: every entry had an unresolvable variable.
-  return (raw, arn, lookup) => {
+  return (raw, arn, context) => {
     let usable = false
     for (const e of entries) {
       if (e.fixed) {
@@ -51,7 +51,7 @@ function entriesMatcher(
         if (e.fixed(raw, arn)) return true
         continue
       }
-      const text = resolveTemplate(e.template as Template, lookup)
+      const text = resolveTemplate(e.template as Template, context)
       if (text === undefined) continue
       usable = true
       if (resolved(text)(raw, arn)) return true
@@ -68,11 +68,11 @@ export function compileStatementResources(
   if (resource) {
     if (resource.includes('*')) return () => true
     const m = entriesMatcher(compileEntries(resource, variablesOn))
-    return (req, lookup) => m(req.resource, req.resourceArn, lookup) === true
+    return (req) => m(req.resource, req.resourceArn, req.context) === true
   }
   if (notResource) {
     const m = entriesMatcher(compileEntries(notResource, variablesOn))
-    return (req, lookup) => m(req.resource, req.resourceArn, lookup) === false
+    return (req) => m(req.resource, req.resourceArn, req.context) === false
   }
   // No Resource element (trust policies, implicit resource policies, SCPs written without one).
   return () => true

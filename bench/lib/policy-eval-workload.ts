@@ -1,0 +1,334 @@
+/**
+ * A realistic evaluation workload: principals of member accounts with a few identity policies
+ * each (conditions, variables, NotAction), half of them with a permissions boundary, under
+ * three-level SCP chains (FullAWSAccess plus deny-lists with conditions), asked a mix of actions
+ * in several regions. Deterministic: a seeded generator picks everything.
+ */
+
+import {
+  buildRequest,
+  type ChainLevel,
+  type EvaluationRequest,
+  type ParsedPolicy,
+  type PolicyInput,
+  type PolicyKind,
+  type PolicySet,
+  parsePolicyOrThrow,
+} from '../../src/policy/index.js'
+
+export function seeded(seed: number): () => number {
+  let s = seed >>> 0
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0
+    return s / 0x100000000
+  }
+}
+
+const V = '2012-10-17'
+/** An IAM policy variable, `${key}` in the policy text. */
+const v = (key: string) => ['$', '{', key, '}'].join('')
+const p = (kind: PolicyKind, ...Statement: unknown[]): ParsedPolicy =>
+  parsePolicyOrThrow({ Version: V, Statement }, kind)
+
+const REGION_DENY_NOT_ACTION = [
+  'a4b:*',
+  'acm:*',
+  'aws-marketplace-management:*',
+  'aws-marketplace:*',
+  'aws-portal:*',
+  'budgets:*',
+  'ce:*',
+  'chime:*',
+  'cloudfront:*',
+  'config:*',
+  'cur:*',
+  'directconnect:*',
+  'ec2:DescribeRegions',
+  'ec2:DescribeTransitGateways',
+  'ec2:DescribeVpnGateways',
+  'fms:*',
+  'globalaccelerator:*',
+  'health:*',
+  'iam:*',
+  'importexport:*',
+  'kms:*',
+  'mobileanalytics:*',
+  'networkmanager:*',
+  'organizations:*',
+  'pricing:*',
+  'route53:*',
+  'route53domains:*',
+  'route53-recovery-cluster:*',
+  'route53-recovery-control-config:*',
+  'route53-recovery-readiness:*',
+  's3:GetAccountPublic*',
+  's3:ListAllMyBuckets',
+  's3:ListMultiRegionAccessPoints',
+  's3:PutAccountPublic*',
+  'shield:*',
+  'sts:*',
+  'support:*',
+  'trustedadvisor:*',
+  'waf-regional:*',
+  'waf:*',
+  'wafv2:*',
+  'wellarchitected:*',
+]
+
+const full = p('scp', { Effect: 'Allow', Action: '*', Resource: '*' })
+const scpPool = {
+  denyLeave: p('scp', { Effect: 'Deny', Action: 'organizations:LeaveOrganization', Resource: '*' }),
+  regionDeny: p('scp', {
+    Sid: 'DenyAllOutsideRequestedRegions',
+    Effect: 'Deny',
+    NotAction: REGION_DENY_NOT_ACTION,
+    Resource: '*',
+    Condition: {
+      StringNotEquals: { 'aws:RequestedRegion': ['eu-central-1', 'eu-west-1'] },
+      ArnNotLike: { 'aws:PrincipalARN': ['arn:aws:iam::*:role/BreakGlass'] },
+    },
+  }),
+  protectTrail: p('scp', {
+    Effect: 'Deny',
+    Action: ['cloudtrail:DeleteTrail', 'cloudtrail:StopLogging', 'cloudtrail:UpdateTrail'],
+    Resource: 'arn:aws:cloudtrail:*:*:trail/org-*',
+    Condition: { ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/AWSControlTowerExecution' } },
+  }),
+  rootDeny: p('scp', {
+    Effect: 'Deny',
+    Action: '*',
+    Resource: '*',
+    Condition: { StringLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:root' } },
+  }),
+  tagGuard: p('scp', {
+    Effect: 'Deny',
+    Action: ['ec2:RunInstances', 'ec2:CreateVolume'],
+    Resource: '*',
+    Condition: { 'ForAnyValue:StringNotEquals': { 'aws:TagKeys': ['team', 'env', 'cost-center'] } },
+  }),
+  noIamUsers: p('scp', {
+    Effect: 'Deny',
+    Action: ['iam:CreateUser', 'iam:CreateAccessKey', 'iam:CreateLoginProfile'],
+    Resource: '*',
+  }),
+}
+
+const identityPool: ParsedPolicy[] = [
+  p('identity', { Effect: 'Allow', Action: '*', Resource: '*' }),
+  p(
+    'identity',
+    {
+      Effect: 'Allow',
+      Action: [
+        's3:Get*',
+        's3:List*',
+        'ec2:Describe*',
+        'dynamodb:Describe*',
+        'dynamodb:List*',
+        'lambda:Get*',
+        'lambda:List*',
+      ],
+      Resource: '*',
+    },
+    {
+      Effect: 'Allow',
+      Action: ['logs:Get*', 'logs:Describe*', 'logs:FilterLogEvents', 'cloudwatch:Get*', 'cloudwatch:List*'],
+      Resource: '*',
+    },
+  ),
+  p(
+    'identity',
+    {
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: 'arn:aws:s3:::home',
+      Condition: { StringLike: { 's3:prefix': ['', 'home/', `home/${v('aws:username')}/*`] } },
+    },
+    {
+      Effect: 'Allow',
+      Action: 's3:*',
+      Resource: [`arn:aws:s3:::home/${v('aws:username')}`, `arn:aws:s3:::home/${v('aws:username')}/*`],
+    },
+  ),
+  p(
+    'identity',
+    {
+      Effect: 'Allow',
+      Action: ['ec2:StartInstances', 'ec2:StopInstances', 'ec2:RunInstances', 'ec2:CreateVolume'],
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:ResourceTag/team': `${v('aws:PrincipalTag/team')}` } },
+    },
+    { Effect: 'Allow', Action: 'ec2:Describe*', Resource: '*' },
+  ),
+  p('identity', {
+    Sid: 'DenyWithoutMFA',
+    Effect: 'Deny',
+    NotAction: ['iam:ChangePassword', 'iam:GetUser', 'iam:ListMFADevices', 'sts:GetSessionToken'],
+    Resource: '*',
+    Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } },
+  }),
+  p('identity', {
+    Effect: 'Deny',
+    Action: '*',
+    Resource: '*',
+    Condition: {
+      NotIpAddress: { 'aws:SourceIp': ['192.0.2.0/24', '203.0.113.0/24', '2001:db8::/32'] },
+      Bool: { 'aws:ViaAWSService': 'false' },
+    },
+  }),
+  p(
+    'identity',
+    {
+      Effect: 'Allow',
+      Action: ['lambda:InvokeFunction', 'lambda:UpdateFunctionCode'],
+      Resource: 'arn:aws:lambda:*:*:function:app-*',
+    },
+    {
+      Effect: 'Allow',
+      Action: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage'],
+      Resource: 'arn:aws:sqs:*:*:app-*',
+    },
+    {
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+      Resource: 'arn:aws:dynamodb:*:*:table/app-*',
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${v('aws:userid')}*`] } },
+    },
+  ),
+  p('identity', { Effect: 'Allow', NotAction: ['iam:*', 'organizations:*', 'account:*'], Resource: '*' }),
+  p('identity', {
+    Effect: 'Allow',
+    Action: 'iam:*AccessKey*',
+    Resource: `arn:aws:iam::*:user/${v('aws:username')}`,
+    Condition: {
+      DateLessThan: { 'aws:CurrentTime': '2030-01-01T00:00:00Z' },
+      NumericLessThanEquals: { 'aws:MultiFactorAuthAge': '3600' },
+    },
+  }),
+]
+
+const boundaryPool: ParsedPolicy[] = [
+  p('boundary', {
+    Effect: 'Allow',
+    Action: ['s3:*', 'ec2:*', 'lambda:*', 'dynamodb:*', 'sqs:*', 'logs:*', 'cloudwatch:*'],
+    Resource: '*',
+  }),
+  p(
+    'boundary',
+    { Effect: 'Allow', NotAction: ['iam:*', 'organizations:*'], Resource: '*' },
+    {
+      Effect: 'Allow',
+      Action: ['iam:GetUser', 'iam:ChangePassword', 'iam:*AccessKey*'],
+      Resource: `arn:aws:iam::*:user/${v('aws:username')}`,
+    },
+  ),
+  p('boundary', {
+    Effect: 'Allow',
+    Action: '*',
+    Resource: '*',
+    Condition: { StringEquals: { 'aws:RequestedRegion': ['eu-west-1', 'eu-central-1', 'us-east-1'] } },
+  }),
+]
+
+const ACTIONS: [string, (acct: string, region: string, name: string) => string][] = [
+  ['s3:GetObject', (_a, _r, n) => `arn:aws:s3:::home/${n}/report.csv`],
+  ['s3:PutObject', (_a, _r, n) => `arn:aws:s3:::home/${n}/upload.bin`],
+  ['s3:ListBucket', () => 'arn:aws:s3:::home'],
+  ['s3:DeleteBucket', () => 'arn:aws:s3:::prod-data'],
+  ['ec2:DescribeInstances', () => '*'],
+  ['ec2:RunInstances', (a, r) => `arn:aws:ec2:${r}:${a}:instance/*`],
+  ['ec2:StopInstances', (a, r) => `arn:aws:ec2:${r}:${a}:instance/i-0abc`],
+  ['lambda:InvokeFunction', (a, r) => `arn:aws:lambda:${r}:${a}:function:app-orders`],
+  ['sqs:SendMessage', (a, r) => `arn:aws:sqs:${r}:${a}:app-events`],
+  ['dynamodb:GetItem', (a, r) => `arn:aws:dynamodb:${r}:${a}:table/app-users`],
+  ['iam:CreateUser', (a) => `arn:aws:iam::${a}:user/new-user`],
+  ['iam:CreateAccessKey', (a, _r, n) => `arn:aws:iam::${a}:user/${n}`],
+  ['organizations:LeaveOrganization', () => '*'],
+  ['cloudtrail:StopLogging', (a, r) => `arn:aws:cloudtrail:${r}:${a}:trail/org-trail`],
+  ['kms:Decrypt', (a, r) => `arn:aws:kms:${r}:${a}:key/1234`],
+  ['logs:FilterLogEvents', (a, r) => `arn:aws:logs:${r}:${a}:log-group:/app:*`],
+]
+const REGIONS = ['eu-west-1', 'eu-central-1', 'us-east-1', 'us-west-2', 'ap-southeast-2']
+const TEAMS = ['blue', 'red', 'green']
+
+export interface EvalCase {
+  request: EvaluationRequest
+  policies: PolicySet
+}
+
+function chainFor(rand: () => number, account: string): ChainLevel[] {
+  const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)]
+  const ouPolicies: PolicyInput[] = [{ id: 'p-full', name: 'FullAWSAccess', policy: full }]
+  const extras = Object.entries(scpPool)
+  for (let i = 0; i < 3; i++) {
+    const [id, policy] = pick(extras)
+    if (!ouPolicies.some((x) => x.id === id)) ouPolicies.push({ id, name: id, policy })
+  }
+  return [
+    {
+      targetId: 'r-root',
+      name: 'Root',
+      policies: [
+        { id: 'p-full', name: 'FullAWSAccess', policy: full },
+        { id: 'denyLeave', policy: scpPool.denyLeave },
+      ],
+    },
+    { targetId: `ou-${Math.floor(rand() * 20)}`, name: 'Workloads', policies: ouPolicies },
+    { targetId: account, policies: [{ id: 'p-full', name: 'FullAWSAccess', policy: full }] },
+  ]
+}
+
+/** `count` evaluation cases over `principals` principals in `accounts` accounts. */
+export function evalWorkload(count: number, principals = 300, accounts = 50, seed = 42): EvalCase[] {
+  const rand = seeded(seed)
+  const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)]
+  const chains = Array.from({ length: accounts }, (_, i) => {
+    const account = String(100000000000 + i)
+    return { account, chain: chainFor(rand, account) }
+  })
+  const people = Array.from({ length: principals }, (_, i) => {
+    const { account, chain } = pick(chains)
+    const identity: PolicyInput[] = []
+    const n = 2 + Math.floor(rand() * 3)
+    for (let k = 0; k < n; k++) {
+      const idx = Math.floor(rand() * identityPool.length)
+      if (!identity.some((x) => x.id === `id-${idx}`))
+        identity.push({ id: `id-${idx}`, policy: identityPool[idx] })
+    }
+    const policies: PolicySet = { identity, scps: chain, managementAccountId: '999999999999' }
+    if (rand() < 0.5) policies.boundary = { id: 'boundary', policy: pick(boundaryPool) }
+    const isRole = rand() < 0.6
+    const name = isRole ? (rand() < 0.05 ? 'BreakGlass' : `app-role-${i}`) : `user-${i}`
+    return { account, name, isRole, team: pick(TEAMS), policies }
+  })
+  const cases: EvalCase[] = []
+  for (let i = 0; i < count; i++) {
+    const who = pick(people)
+    const region = pick(REGIONS)
+    const [action, resource] = pick(ACTIONS)
+    const request = buildRequest({
+      principal: {
+        kind: who.isRole ? 'role' : 'user',
+        accountId: who.account,
+        name: who.name,
+        tags: { team: who.team },
+        uniqueId: who.isRole ? 'AROAEXAMPLE' : 'AIDAEXAMPLE',
+        orgId: 'o-example',
+      },
+      action,
+      resource: resource(who.account, region, who.name),
+      region,
+      context: {
+        'aws:SourceIp': rand() < 0.8 ? '203.0.113.10' : '198.51.100.7',
+        'aws:MultiFactorAuthPresent': rand() < 0.7 ? 'true' : 'false',
+        'aws:MultiFactorAuthAge': String(Math.floor(rand() * 7200)),
+        'aws:ViaAWSService': 'false',
+        'aws:CurrentTime': '2026-06-01T12:00:00Z',
+        'aws:ResourceTag/team': pick(TEAMS),
+        'aws:TagKeys': rand() < 0.5 ? ['team', 'env'] : ['team', 'owner'],
+      },
+    })
+    cases.push({ request, policies: who.policies })
+  }
+  return cases
+}
