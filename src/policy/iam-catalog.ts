@@ -93,3 +93,24 @@ export function findAction(catalog: IamCatalog, action: string): CatalogAction |
   const service = catalog.services.get(lower.slice(0, lower.indexOf(':')))
   return service?.actions.find((a) => a.name.toLowerCase() === lower)
 }
+
+/**
+ * Action patterns of a parsed policy that match no action in the catalog (typos, retired
+ * actions): they grant or deny nothing. Paths point at the statement's Action/NotAction.
+ */
+export function unknownActions(
+  catalog: IamCatalog,
+  policy: {
+    statements: readonly { index: number; action?: readonly string[]; notAction?: readonly string[] }[]
+  },
+): { path: string; action: string }[] {
+  const out: { path: string; action: string }[] = []
+  for (const s of policy.statements) {
+    const element = s.action ? 'Action' : 'NotAction'
+    for (const a of s.action ?? s.notAction ?? []) {
+      if (a === '*' || listActionsMatching(catalog, a).length > 0) continue
+      out.push({ path: `$.Statement[${s.index}].${element}`, action: a })
+    }
+  }
+  return out
+}

@@ -33,6 +33,7 @@ export {
   DEFAULT_HYGIENE_LIMITS,
   type HygieneLimits,
   levelHygiene,
+  unattachedPolicies,
 } from './guardrails/scp-hygiene.js'
 export {
   type CatalogAction,
@@ -41,6 +42,7 @@ export {
   type IamCatalog,
   listActionsMatching,
   loadIamCatalog,
+  unknownActions,
 } from './iam-catalog.js'
 export { parsePolicy, parsePolicyOrThrow } from './parse/parse-policy.js'
 export {

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { findAction, listActionsMatching } from '../../src/policy/index.js'
+import {
+  findAction,
+  listActionsMatching,
+  parsePolicyOrThrow,
+  unknownActions,
+} from '../../src/policy/index.js'
 import { guardrailCatalog, iamCatalog } from './helpers/catalog.js'
 
 describe('iam-data catalog', () => {
@@ -30,6 +35,26 @@ describe('iam-data catalog', () => {
     assert.ok(findAction(catalog, 'iam:CreateAccessKey')?.resourceTypes.some((r) => r.name === 'user'))
     assert.ok(catalog.rcpServices.has('s3') && catalog.rcpServices.has('kms'))
     assert.ok(!catalog.rcpServices.has('ec2'))
+  })
+})
+
+describe('unknown actions', () => {
+  it('lists action patterns that match nothing in the catalog', async () => {
+    const catalog = await iamCatalog()
+    const policy = parsePolicyOrThrow(
+      {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjekt', 'ec2:Describe*'], Resource: '*' },
+          { Effect: 'Deny', NotAction: ['iam:*', 'nosuch:*'], Resource: '*' },
+        ],
+      },
+      'identity',
+    )
+    assert.deepEqual(unknownActions(catalog, policy), [
+      { path: '$.Statement[0].Action', action: 's3:GetObjekt' },
+      { path: '$.Statement[1].NotAction', action: 'nosuch:*' },
+    ])
   })
 })
 

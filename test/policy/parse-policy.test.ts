@@ -294,6 +294,21 @@ describe('parsePolicy: errors with paths', () => {
     )
   })
 
+  it('rejects duplicate Sids', () => {
+    hasError(
+      {
+        Version: '2012-10-17',
+        Statement: [
+          { Sid: 'A', Effect: 'Allow', Action: '*', Resource: '*' },
+          { Sid: 'A', Effect: 'Deny', Action: 'iam:*', Resource: '*' },
+        ],
+      },
+      'identity',
+      '$.Statement[1].Sid',
+      'duplicate Sid',
+    )
+  })
+
   it('collects several errors in one pass', () => {
     const errors = errorsOf({ Version: 'x', Statement: [{ Effect: 'Maybe', Action: 1 }] }, 'identity')
     assert.ok(errors.length >= 3, JSON.stringify(errors))

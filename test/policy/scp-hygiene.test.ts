@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { chainHygiene, levelHygiene, type ScpDocument } from '../../src/policy/index.js'
+import { chainHygiene, levelHygiene, type ScpDocument, unattachedPolicies } from '../../src/policy/index.js'
 
 const full: ScpDocument = {
   id: 'p-full',
@@ -89,5 +89,16 @@ describe('SCP hygiene', () => {
       ],
     )
     assert.deepEqual(chainHygiene(chain), [{ ...findings[0] }])
+  })
+
+  it('reports SCPs attached nowhere', () => {
+    const findings = unattachedPolicies([
+      { id: 'p-full', name: 'FullAWSAccess', targets: ['r-root'] },
+      { id: 'p-old', name: 'OldRegionDeny', targets: [] },
+    ])
+    assert.deepEqual(
+      findings.map((f) => [f.code, f.policyName]),
+      [['unattached', 'OldRegionDeny']],
+    )
   })
 })

@@ -116,6 +116,7 @@ export type HygieneCode =
   | 'over-size-limit'
   | 'too-many-policies'
   | 'invalid-document'
+  | 'unattached'
 
 export interface HygieneFinding {
   code: HygieneCode

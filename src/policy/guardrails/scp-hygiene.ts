@@ -106,3 +106,18 @@ export function chainHygiene(
     return findings
   })
 }
+
+/** SCPs attached nowhere: dead weight, or a guardrail someone believes is in force. */
+export function unattachedPolicies(
+  policies: readonly { id: string; name?: string; targets: readonly string[] }[],
+): HygieneFinding[] {
+  return policies
+    .filter((p) => p.targets.length === 0)
+    .map((p) => ({
+      code: 'unattached' as const,
+      targetId: '',
+      policyId: p.id,
+      ...(p.name !== undefined ? { policyName: p.name } : {}),
+      message: `SCP ${p.name ?? p.id} is not attached to any root, OU or account`,
+    }))
+}

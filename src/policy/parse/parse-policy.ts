@@ -74,6 +74,19 @@ export function parsePolicy(document: unknown, kind: PolicyKind): ParseResult {
     if (parsed) statements.push(parsed)
   }
 
+  // IAM requires Sid values to be unique within a policy.
+  const sids = new Map<string, number>()
+  for (const st of statements) {
+    if (st.sid === undefined || st.sid === '') continue
+    const first = sids.get(st.sid)
+    if (first === undefined) sids.set(st.sid, st.index)
+    else
+      sink.add(
+        childPath(childPath('$.Statement', st.index), 'Sid'),
+        `duplicate Sid "${st.sid}" (also statement ${first})`,
+      )
+  }
+
   if (sink.errors.length > 0) return { ok: false, errors: sink.errors }
   const policy: ParsedPolicy = {
     kind,
