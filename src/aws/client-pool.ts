@@ -1,0 +1,142 @@
+/**
+ * One pool of SDK clients for the process, keyed by service, scope (an account id, or `hub` for
+ * the base/hub credentials) and region. Retries, timeouts and the HTTP agent are set here once,
+ * so no reader configures a client of its own.
+ *
+ * Endpoints: no client is given an `endpoint`, so the SDK's own resolution applies, including
+ * AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> (pointing Orgwarden at an AWS-compatible
+ * endpoint), AWS_USE_FIPS_ENDPOINT and AWS_USE_DUALSTACK_ENDPOINT.
+ */
+import { Agent } from 'node:https'
+import { AccessAnalyzerClient } from '@aws-sdk/client-accessanalyzer'
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail'
+import { ConfigServiceClient } from '@aws-sdk/client-config-service'
+import { IAMClient } from '@aws-sdk/client-iam'
+import { OrganizationsClient } from '@aws-sdk/client-organizations'
+import { STSClient } from '@aws-sdk/client-sts'
+import { ACCOUNTING_MIDDLEWARE, accountingMiddleware } from './call-stats.js'
+
+const CLIENTS = {
+  organizations: OrganizationsClient,
+  sts: STSClient,
+  iam: IAMClient,
+  cloudtrail: CloudTrailClient,
+  config: ConfigServiceClient,
+  accessanalyzer: AccessAnalyzerClient,
+} as const
+
+export type ServiceName = keyof typeof CLIENTS
+export type ClientOf<S extends ServiceName> = InstanceType<(typeof CLIENTS)[S]>
+
+/** Temporary or long-term credentials; the SDK's AwsCredentialIdentity has this shape. */
+export interface AwsCredentials {
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken?: string
+  expiration?: Date
+}
+
+export type CredentialProvider = () => Promise<AwsCredentials>
+
+/** Anything with `handle(request)`, as the SDK's HTTP handlers have (tests and proxies). */
+export interface RequestHandlerLike {
+  handle(request: unknown, options?: unknown): Promise<{ response: unknown }>
+}
+
+export interface ClientPoolOptions {
+  /** Total attempts per call in the SDK's standard retry mode (first try included). Default 4. */
+  maxAttempts?: number
+  /** Socket inactivity limit per request. Default 30 s. */
+  requestTimeoutMs?: number
+  /** Time allowed to open a connection. Default 5 s. */
+  connectionTimeoutMs?: number
+  /** Sockets kept open to AWS, shared by every client. Default 64. */
+  maxSockets?: number
+  /** Replaces the HTTP handler of every client (for tests at the HTTP boundary). */
+  requestHandler?: RequestHandlerLike
+}
+
+export const HUB_SCOPE = 'hub'
+
+interface Stackable {
+  middlewareStack: { add(middleware: unknown, options: typeof ACCOUNTING_MIDDLEWARE): void }
+}
+
+export class ClientPool {
+  private readonly clients = new Map<string, unknown>()
+  private readonly users = new Map<string, number>()
+  private readonly agent: Agent
+  private readonly options: Required<Omit<ClientPoolOptions, 'requestHandler'>> &
+    Pick<ClientPoolOptions, 'requestHandler'>
+
+  constructor(options: ClientPoolOptions = {}) {
+    this.options = {
+      maxAttempts: options.maxAttempts ?? 4,
+      requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+      connectionTimeoutMs: options.connectionTimeoutMs ?? 5_000,
+      maxSockets: options.maxSockets ?? 64,
+      requestHandler: options.requestHandler,
+    }
+    this.agent = new Agent({ keepAlive: true, maxSockets: this.options.maxSockets })
+  }
+
+  /**
+   * The client for (service, scope, region). `credentials` is used when the client is created;
+   * a scope keeps the credentials it was created with until `release` drops its clients.
+   */
+  get<S extends ServiceName>(
+    service: S,
+    scope: string,
+    region: string,
+    credentials: CredentialProvider,
+  ): ClientOf<S> {
+    const key = `${service}|${scope}|${region}`
+    const existing = this.clients.get(key)
+    if (existing) return existing as ClientOf<S>
+    const Ctor = CLIENTS[service] as unknown as new (config: object) => ClientOf<S>
+    const client = new Ctor({
+      region,
+      credentials,
+      retryMode: 'standard',
+      maxAttempts: this.options.maxAttempts,
+      requestHandler: this.options.requestHandler ?? {
+        requestTimeout: this.options.requestTimeoutMs,
+        connectionTimeout: this.options.connectionTimeoutMs,
+        httpsAgent: this.agent,
+      },
+    })
+    ;(client as unknown as Stackable).middlewareStack.add(accountingMiddleware, ACCOUNTING_MIDDLEWARE)
+    this.clients.set(key, client)
+    return client
+  }
+
+  /** Marks a scope as in use; clients of a scope live while someone holds it. */
+  hold(scope: string): void {
+    this.users.set(scope, (this.users.get(scope) ?? 0) + 1)
+  }
+
+  /**
+   * Drops the clients of a scope once its last holder lets go, so a process that collects
+   * thousands of accounts does not keep thousands of clients (and stale sessions). Clients
+   * share the pool's agent, so dropping them closes nothing that others use.
+   */
+  release(scope: string): void {
+    const left = (this.users.get(scope) ?? 1) - 1
+    if (left > 0) {
+      this.users.set(scope, left)
+      return
+    }
+    this.users.delete(scope)
+    for (const key of [...this.clients.keys()]) if (key.split('|')[1] === scope) this.clients.delete(key)
+  }
+
+  get size(): number {
+    return this.clients.size
+  }
+
+  close(): void {
+    this.clients.clear()
+    this.users.clear()
+    this.agent.destroy()
+  }
+}

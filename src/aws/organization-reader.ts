@@ -1,0 +1,252 @@
+/**
+ * The organization as Organizations reports it → OrgSnapshot (plain data).
+ *
+ * Tree and accounts come from one walk: ListRoots, then per parent (root or OU)
+ * ListOrganizationalUnitsForParent + ListAccountsForParent. The accounts carry their parent that
+ * way, which ListAccounts would not: ListAccounts + ListParents per account costs
+ * ceil(N/20) + N calls (1,050 for 1,000 accounts), the walk costs about 2 per parent plus one per
+ * extra page (about 150 for 50 OUs).
+ *
+ * The tree, accounts and policies are the core: a failure there fails the read. Tags and
+ * delegated administrators are context (ticket routing, who administers what): when they are
+ * refused, the snapshot keeps them empty and `warnings` says so.
+ */
+import {
+  type Account,
+  DescribeOrganizationCommand,
+  paginateListAccountsForParent,
+  paginateListDelegatedAdministrators,
+  paginateListDelegatedServicesForAccount,
+  paginateListOrganizationalUnitsForParent,
+  paginateListRoots,
+  paginateListTagsForResource,
+} from '@aws-sdk/client-organizations'
+import type {
+  AccountStatus,
+  DelegatedAdministrator,
+  OrgAccount,
+  OrgRoot,
+  OrgSnapshot,
+  OrgUnit,
+  PolicyType,
+} from '../org/types.js'
+import { AwsCallError, classifyError } from './errors.js'
+import { readOrgPolicies } from './org-policies-reader.js'
+import type { OrganizationsDeps } from './organizations-throttle.js'
+
+export interface OrganizationRead {
+  snapshot: OrgSnapshot
+  /** Context that could not be read (tags, delegated administrators), one sentence each. */
+  warnings: string[]
+}
+
+/** Organizations' largest page. */
+const PAGE = 20
+
+export async function readOrganization(deps: OrganizationsDeps): Promise<OrganizationRead> {
+  const organization = await describe(deps)
+  const roots = await readRoots(deps)
+  const { units, accounts } = await walk(deps, roots)
+  const warnings: string[] = []
+  const policyTypes = enabledPolicyTypes(roots, organization.featureSet)
+  const [policies, delegatedAdministrators] = await Promise.all([
+    guard('organizations:ListPolicies', () => readOrgPolicies(deps, policyTypes)),
+    context(warnings, 'delegated administrators', () => readDelegatedAdministrators(deps), []),
+  ])
+  const tags = await context(warnings, 'account tags', () => readTags(deps, accounts), new Map())
+  return {
+    snapshot: {
+      organization,
+      roots,
+      organizationalUnits: units,
+      accounts: accounts.map((account) => ({ ...account, tags: tags.get(account.id) ?? {} })),
+      policies,
+      delegatedAdministrators,
+    },
+    warnings,
+  }
+}
+
+async function describe({ client, throttle, signal }: OrganizationsDeps) {
+  const out = await guard('organizations:DescribeOrganization', () =>
+    throttle.call('DescribeOrganization', (o) => client.send(new DescribeOrganizationCommand({}), o), signal),
+  )
+  const org = out.Organization
+  if (!org?.Id || !org.Arn || !org.MasterAccountId) {
+    throw new Error('DescribeOrganization returned no organization (is this account in an organization?)')
+  }
+  return {
+    id: org.Id,
+    arn: org.Arn,
+    managementAccountId: org.MasterAccountId,
+    featureSet:
+      org.FeatureSet === 'CONSOLIDATED_BILLING' ? ('CONSOLIDATED_BILLING' as const) : ('ALL' as const),
+  }
+}
+
+async function readRoots({ client, throttle, signal }: OrganizationsDeps): Promise<OrgRoot[]> {
+  const pages = await guard('organizations:ListRoots', () =>
+    throttle.list('ListRoots', (o) => paginateListRoots({ client, pageSize: PAGE }, {}, o), signal),
+  )
+  return pages.flatMap((page) =>
+    (page.Roots ?? []).map((root) => ({
+      id: root.Id ?? '',
+      arn: root.Arn ?? '',
+      name: root.Name ?? 'Root',
+      policyTypes: (root.PolicyTypes ?? [])
+        .filter((type) => type.Status === 'ENABLED')
+        .map((type) => type.Type)
+        .filter(
+          (type): type is PolicyType =>
+            type === 'SERVICE_CONTROL_POLICY' || type === 'RESOURCE_CONTROL_POLICY',
+        ),
+    })),
+  )
+}
+
+type AccountWithoutTags = Omit<OrgAccount, 'tags'>
+
+/** Breadth-first over the tree; every parent's two listings run under the throttle. */
+async function walk(deps: OrganizationsDeps, roots: OrgRoot[]) {
+  const { client, throttle, signal } = deps
+  const units: OrgUnit[] = []
+  const accounts: AccountWithoutTags[] = []
+  let parents = roots.map((root) => root.id)
+  while (parents.length > 0) {
+    const found = await Promise.all(
+      parents.map(async (parentId) => {
+        const [unitPages, accountPages] = await Promise.all([
+          guard('organizations:ListOrganizationalUnitsForParent', () =>
+            throttle.list(
+              'ListOrganizationalUnitsForParent',
+              (o) =>
+                paginateListOrganizationalUnitsForParent(
+                  { client, pageSize: PAGE },
+                  { ParentId: parentId },
+                  o,
+                ),
+              signal,
+            ),
+          ),
+          guard('organizations:ListAccountsForParent', () =>
+            throttle.list(
+              'ListAccountsForParent',
+              (o) => paginateListAccountsForParent({ client, pageSize: PAGE }, { ParentId: parentId }, o),
+              signal,
+            ),
+          ),
+        ])
+        const children = unitPages.flatMap((page) => page.OrganizationalUnits ?? [])
+        for (const unit of children)
+          units.push({ id: unit.Id ?? '', arn: unit.Arn ?? '', name: unit.Name ?? '', parentId })
+        for (const page of accountPages)
+          for (const account of page.Accounts ?? []) accounts.push(toAccount(account, parentId))
+        return children.map((unit) => unit.Id ?? '').filter((id) => id !== '')
+      }),
+    )
+    parents = found.flat()
+  }
+  return { units, accounts }
+}
+
+function toAccount(account: Account, parentId: string): AccountWithoutTags {
+  return {
+    id: account.Id ?? '',
+    arn: account.Arn ?? '',
+    name: account.Name ?? '',
+    email: account.Email ?? '',
+    status: accountStatus(account),
+    joinedMethod: account.JoinedMethod === 'INVITED' ? 'INVITED' : 'CREATED',
+    joinedAt: account.JoinedTimestamp?.toISOString() ?? new Date(0).toISOString(),
+    parentId,
+  }
+}
+
+/**
+ * `State` replaces the deprecated `Status`. Our model knows three states: CLOSED is reported as
+ * SUSPENDED (AWS keeps closed accounts suspended for 90 days), and PENDING_ACTIVATION also as
+ * SUSPENDED: neither can be collected, and both stay out of a sweep unless asked for.
+ */
+export function accountStatus(account: Pick<Account, 'State' | 'Status'>): AccountStatus {
+  const state = account.State ?? account.Status
+  if (state === 'ACTIVE') return 'ACTIVE'
+  if (state === 'PENDING_CLOSURE') return 'PENDING_CLOSURE'
+  return 'SUSPENDED'
+}
+
+function enabledPolicyTypes(roots: OrgRoot[], featureSet: 'ALL' | 'CONSOLIDATED_BILLING'): PolicyType[] {
+  // Without all features there are no SCPs or RCPs, and asking for them is an error.
+  if (featureSet !== 'ALL') return []
+  return [...new Set(roots.flatMap((root) => root.policyTypes))]
+}
+
+async function readDelegatedAdministrators(deps: OrganizationsDeps): Promise<DelegatedAdministrator[]> {
+  const { client, throttle, signal } = deps
+  const pages = await throttle.list(
+    'ListDelegatedAdministrators',
+    (o) => paginateListDelegatedAdministrators({ client, pageSize: PAGE }, {}, o),
+    signal,
+  )
+  const ids = pages.flatMap((page) => page.DelegatedAdministrators ?? []).map((admin) => admin.Id ?? '')
+  const perAccount = await Promise.all(
+    ids
+      .filter((id) => id !== '')
+      .map(async (accountId) => {
+        const servicePages = await throttle.list(
+          'ListDelegatedServicesForAccount',
+          (o) =>
+            paginateListDelegatedServicesForAccount({ client, pageSize: PAGE }, { AccountId: accountId }, o),
+          signal,
+        )
+        return servicePages
+          .flatMap((page) => page.DelegatedServices ?? [])
+          .map((service) => ({ accountId, servicePrincipal: service.ServicePrincipal ?? '' }))
+      }),
+  )
+  return perAccount.flat()
+}
+
+/** One ListTagsForResource per account: Organizations has no bulk call for account tags. */
+async function readTags(deps: OrganizationsDeps, accounts: AccountWithoutTags[]) {
+  const { client, throttle, signal } = deps
+  const tags = new Map<string, Record<string, string>>()
+  await Promise.all(
+    accounts.map(async (account) => {
+      const pages = await throttle.list(
+        'ListTagsForResource',
+        (o) => paginateListTagsForResource({ client }, { ResourceId: account.id }, o),
+        signal,
+      )
+      const out: Record<string, string> = {}
+      for (const page of pages) for (const tag of page.Tags ?? []) if (tag.Key) out[tag.Key] = tag.Value ?? ''
+      tags.set(account.id, out)
+    }),
+  )
+  return tags
+}
+
+/** Core reads: every failure is thrown, as an AwsCallError that names the call and its kind. */
+async function guard<T>(api: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read()
+  } catch (err) {
+    if (err instanceof AwsCallError || classifyError(err) === 'unknown') throw err
+    throw new AwsCallError(api, classifyError(err), err, 'reading the organization')
+  }
+}
+
+/** Context reads: a refusal becomes a warning; throttling, 5xx and bugs still fail the read. */
+async function context<T>(warnings: string[], what: string, read: () => Promise<T>, fallback: T): Promise<T> {
+  try {
+    return await read()
+  } catch (err) {
+    const kind = classifyError(err)
+    if (kind === 'denied' || kind === 'refused') {
+      const failure = new AwsCallError(`organizations (${what})`, kind, err)
+      warnings.push(`${what} not read: ${failure.message}`)
+      return fallback
+    }
+    if (kind === 'unknown') throw err
+    throw new AwsCallError(`organizations (${what})`, kind, err, 'reading the organization')
+  }
+}
