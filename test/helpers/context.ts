@@ -61,6 +61,8 @@ export async function openTestStore(kind: StoreKind): Promise<{ store: Store; ur
 
 export interface TestContext {
   store: Store
+  /** Set for PostgreSQL stores, so other processes can share the database. */
+  databaseUrl?: string | undefined
   app: FastifyInstance
   queues: Queues
   sources: SourceResolver
@@ -96,6 +98,7 @@ export async function createTestContext(
   const write = (await store.tokens.create('test-write', 'write')).token
   return {
     store,
+    databaseUrl: db.url,
     app,
     queues,
     sources,
