@@ -85,6 +85,9 @@ export class CredentialBroker {
     const session = sessionName(sweepLabel)
     const roleArn = auditRoleArn(this.options.partition, accountId, this.options.auditRoleName)
     return this.cached(`${accountId}|${session}`, async () => {
+      // The hub session first and on its own: its failure is the hub's, and must not read as
+      // this account's role being missing.
+      if (this.options.hubRoleArn) await this.hub()
       try {
         return await this.assume(roleArn, session, HUB_SCOPE, this.hub, this.options.externalId, signal)
       } catch (err) {

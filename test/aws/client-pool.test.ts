@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { ClientPool } from '../../src/aws/client-pool.js'
+import { baseCredentials } from './helpers.js'
+
+describe('ClientPool', () => {
+  test('one client per service, scope and region; retries and timeouts set once', async () => {
+    const pool = new ClientPool({ maxAttempts: 7 })
+    const iam = pool.get('iam', '111111111111', 'us-east-1', baseCredentials)
+    assert.equal(pool.get('iam', '111111111111', 'us-east-1', baseCredentials), iam)
+    assert.notEqual(pool.get('iam', '222222222222', 'us-east-1', baseCredentials), iam)
+    assert.notEqual(pool.get('iam', '111111111111', 'eu-west-1', baseCredentials), iam)
+    assert.notEqual(pool.get('cloudtrail', '111111111111', 'us-east-1', baseCredentials), iam)
+    assert.equal(pool.size, 4)
+    const strategy = (await iam.config.retryStrategy()) as unknown as {
+      mode: string
+      maxAttemptsProvider: () => Promise<number>
+    }
+    assert.equal(strategy.mode, 'standard')
+    assert.equal(await strategy.maxAttemptsProvider(), 7)
+    assert.equal(await iam.config.region(), 'us-east-1')
+    // Timeouts on every handler, and one keep-alive agent shared by all clients.
+    const handlerConfig = (client: unknown) =>
+      (client as { config: { requestHandler: { configProvider: Promise<Record<string, unknown>> } } }).config
+        .requestHandler.configProvider
+    const [a, b] = await Promise.all([
+      handlerConfig(iam),
+      handlerConfig(pool.get('sts', 'hub', 'us-east-1', baseCredentials)),
+    ])
+    assert.equal(a.requestTimeout, 30_000)
+    assert.equal(a.connectionTimeout, 5_000)
+    assert.ok(a.httpsAgent)
+    assert.equal(a.httpsAgent, b.httpsAgent)
+    pool.close()
+  })
+
+  test("a scope's clients are dropped when its last holder lets go", () => {
+    const pool = new ClientPool()
+    pool.hold('111111111111')
+    pool.hold('111111111111')
+    pool.get('iam', '111111111111', 'us-east-1', baseCredentials)
+    pool.get('config', '111111111111', 'eu-west-1', baseCredentials)
+    pool.get('iam', 'hub', 'us-east-1', baseCredentials)
+    pool.release('111111111111')
+    assert.equal(pool.size, 3, 'still held once')
+    pool.release('111111111111')
+    assert.equal(pool.size, 1, 'only the hub client is left')
+    pool.close()
+  })
+})
