@@ -6,7 +6,8 @@ import type { Services } from '../src/runtime/services.js'
  */
 export async function runDemo(services: Services, address: string): Promise<void> {
   const { store } = services
-  for (const t of await store.tokens.list()) if (t.name === 'demo' && !t.revoked_at) await store.tokens.revoke(t.id)
+  for (const t of await store.tokens.list())
+    if (t.name === 'demo' && !t.revoked_at) await store.tokens.revoke(t.id)
   const { token } = await store.tokens.create('demo', 'write')
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
 

@@ -33,7 +33,10 @@ export async function serve(opts: ServeOptions): Promise<void> {
         lockDurationMs: config.jobLockMs,
       },
     )
-    closers.push(() => workers.close(), () => connection.quit())
+    closers.push(
+      () => workers.close(),
+      () => connection.quit(),
+    )
   }
 
   let address: string | undefined

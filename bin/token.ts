@@ -17,7 +17,8 @@ export async function tokenCommand(args: string[]): Promise<void> {
   const [action, id] = positionals
   if (action === 'create') {
     if (!values.name) throw new ConfigError(`--name is required\n${USAGE}`)
-    if (values.scope !== 'read' && values.scope !== 'write') throw new ConfigError(`--scope must be read or write\n${USAGE}`)
+    if (values.scope !== 'read' && values.scope !== 'write')
+      throw new ConfigError(`--scope must be read or write\n${USAGE}`)
   } else if (action === 'revoke' ? !id : action !== 'list') {
     throw new ConfigError(USAGE)
   }
@@ -26,7 +27,9 @@ export async function tokenCommand(args: string[]): Promise<void> {
   try {
     if (action === 'create') {
       const created = await store.tokens.create(values.name!, values.scope as 'read' | 'write')
-      console.error(`created token "${values.name}" (id ${created.id}, scope ${values.scope}); it is shown only once:`)
+      console.error(
+        `created token "${values.name}" (id ${created.id}, scope ${values.scope}); it is shown only once:`,
+      )
       console.log(created.token)
     } else if (action === 'list') {
       for (const t of await store.tokens.list()) {

@@ -48,9 +48,13 @@ export async function startRedis() {
     throw new Error('tests need Redis: set REDIS_URL, run one on 127.0.0.1:6379, or install redis-server')
   }
   const port = await freePort()
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  })
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  )
   await waitFor(() => redisAnswers(port), 'redis-server')
   return { url: `redis://127.0.0.1:${port}`, stop: async () => child.kill('SIGTERM') }
 }
@@ -75,7 +79,9 @@ export async function startPostgres() {
   if (process.env.TEST_DATABASE_URL) return { url: process.env.TEST_DATABASE_URL, stop: async () => {} }
   const bin = pgBinDir()
   if (!bin) {
-    throw new Error('tests need PostgreSQL 15: set TEST_DATABASE_URL or install postgresql-15 (initdb not found)')
+    throw new Error(
+      'tests need PostgreSQL 15: set TEST_DATABASE_URL or install postgresql-15 (initdb not found)',
+    )
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'orgwarden-pg-'))
   if (process.getuid?.() === 0) {
@@ -85,14 +91,36 @@ export async function startPostgres() {
   }
   const data = path.join(dir, 'data')
   const [initCmd, initArgs] = asServerUser(path.join(bin, 'initdb'), [
-    '-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C',
+    '-D',
+    data,
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '--no-sync',
+    '-E',
+    'UTF8',
+    '--locale=C',
   ])
   const init = spawnSync(initCmd, initArgs, { encoding: 'utf8' })
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`)
   const port = await freePort()
   const [cmd, args] = asServerUser(path.join(bin, 'postgres'), [
-    '-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
-    '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200',
+    '-D',
+    data,
+    '-p',
+    String(port),
+    '-k',
+    dir,
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'fsync=off',
+    '-c',
+    'synchronous_commit=off',
+    '-c',
+    'full_page_writes=off',
+    '-c',
+    'max_connections=200',
   ])
   const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''

@@ -9,7 +9,9 @@ function testFiles(targets) {
   const out = []
   for (const t of targets) {
     if (statSync(t).isFile()) out.push(t)
-    else for (const f of readdirSync(t, { recursive: true })) if (String(f).endsWith('.test.ts')) out.push(path.join(t, String(f)))
+    else
+      for (const f of readdirSync(t, { recursive: true }))
+        if (String(f).endsWith('.test.ts')) out.push(path.join(t, String(f)))
   }
   return out.sort()
 }
@@ -21,10 +23,23 @@ console.error(`test services: redis ${redis.url}, postgres ${pg.url.replace(/:[^
 
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=120000', ...files],
-  { stdio: 'inherit', env: { ...process.env, REDIS_URL: redis.url, TEST_DATABASE_URL: pg.url, LOG_LEVEL: 'silent' } },
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-reporter=spec',
+    '--test-concurrency=2',
+    '--test-timeout=120000',
+    ...files,
+  ],
+  {
+    stdio: 'inherit',
+    env: { ...process.env, REDIS_URL: redis.url, TEST_DATABASE_URL: pg.url, LOG_LEVEL: 'silent' },
+  },
 )
 const code = await new Promise((resolve) => child.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0))))
 await Promise.allSettled([redis.stop(), pg.stop()])
-console.error(`npm test: ${files.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s, exit ${code}`)
+console.error(
+  `npm test: ${files.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s, exit ${code}`,
+)
 process.exit(code)

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino'
+import { type Logger, pino } from 'pino'
 
 /**
  * Paths never written to logs. Credentials must not reach a log line at any level: AWS keys

@@ -44,7 +44,10 @@ export function createAccountProcessor(deps: WorkerDeps) {
         await store.sweeps.finishAccount(sweepId, accountId, 'failed', message)
         log.error({ sweepId, accountId, err }, 'account failed after its last attempt')
       } else {
-        log.warn({ sweepId, accountId, attempt: job.attemptsMade + 1, err: message }, 'account attempt failed; retrying')
+        log.warn(
+          { sweepId, accountId, attempt: job.attemptsMade + 1, err: message },
+          'account attempt failed; retrying',
+        )
       }
       throw err
     }

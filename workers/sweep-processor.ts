@@ -19,7 +19,9 @@ export function createSweepProcessor(deps: WorkerDeps) {
       const attempts = job.opts.attempts ?? 1
       if (job.attemptsMade + 1 >= attempts) {
         const message = err instanceof Error ? err.message : String(err)
-        await deps.store.sweeps.finish(job.data.sweepId, { error: `reading the organization failed: ${message}` })
+        await deps.store.sweeps.finish(job.data.sweepId, {
+          error: `reading the organization failed: ${message}`,
+        })
       }
       throw err
     }
@@ -30,7 +32,8 @@ async function start(deps: WorkerDeps, job: Job<SweepJobData>) {
   const { sweepId } = job.data
   const { store, log } = deps
   const sweep = await store.sweeps.get(sweepId)
-  if (!sweep || !(await store.sweeps.markRunning(sweepId))) return { skipped: 'sweep is gone or already finished' }
+  if (!sweep || !(await store.sweeps.markRunning(sweepId)))
+    return { skipped: 'sweep is gone or already finished' }
   if (sweep.cancel_requested) {
     await store.sweeps.finish(sweepId)
     return { cancelled: true }
@@ -55,7 +58,10 @@ async function start(deps: WorkerDeps, job: Job<SweepJobData>) {
     }))
     await store.sweeps.recordPlan(sweepId, org, plan)
     accountIds = await store.sweeps.plannedAccountIds(sweepId)
-    log.info({ sweepId, accounts: accountIds.length, organizationId: org.organization.id }, 'organization read')
+    log.info(
+      { sweepId, accounts: accountIds.length, organizationId: org.organization.id },
+      'organization read',
+    )
   }
 
   // Re-adding the flow after a crash is harmless: job ids are derived from the sweep and account.
@@ -66,7 +72,8 @@ async function start(deps: WorkerDeps, job: Job<SweepJobData>) {
 async function finalize(deps: WorkerDeps, job: Job<SweepJobData>) {
   const sweep = await deps.store.sweeps.finish(job.data.sweepId)
   if (sweep) {
-    const ms = sweep.finished_at && sweep.started_at ? sweep.finished_at.getTime() - sweep.started_at.getTime() : null
+    const ms =
+      sweep.finished_at && sweep.started_at ? sweep.finished_at.getTime() - sweep.started_at.getTime() : null
     deps.log.info(
       {
         sweepId: sweep.id,

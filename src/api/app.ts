@@ -37,7 +37,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: deps.logger ? undefined : false,
     bodyLimit: deps.bodyLimitBytes ?? 1_048_576,
     // Unknown fields are refused, not silently dropped: a typo in a filter must not widen a query.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true },
+    },
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
   }).withTypeProvider<TypeBoxTypeProvider>()
@@ -55,7 +57,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return auth ? `t:${hashToken(auth).slice(0, 32)}` : `ip:${req.ip}`
     },
     errorResponseBuilder: (_req, ctx) =>
-      Object.assign(new Error(`rate limit of ${ctx.max} requests per ${ctx.after} exceeded`), { statusCode: 429 }),
+      Object.assign(new Error(`rate limit of ${ctx.max} requests per ${ctx.after} exceeded`), {
+        statusCode: 429,
+      }),
   })
   await app.register(authPlugin, { tokens: deps.store.tokens })
   await app.register(metricsPlugin, { db: deps.store.handle.db, queues: deps.queues })

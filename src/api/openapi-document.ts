@@ -11,7 +11,12 @@ import { buildApp } from './app.js'
 export async function generateOpenapiDocument(): Promise<unknown> {
   const store = await openStore({ dataDir: 'memory://', migrate: false })
   // Port 1 on loopback: nothing answers, and nothing is meant to; routes are built, never called.
-  const redis = new Redis({ port: 1, lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null })
+  const redis = new Redis({
+    port: 1,
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  })
   redis.on('error', () => {})
   const queues = createQueues(redis, { prefix: 'openapi', accountAttempts: 1 })
   for (const q of [queues.sweeps, queues.accounts, queues.webhooks]) q.on('error', () => {})

@@ -1,6 +1,14 @@
 import { FlowProducer, Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
-import { type AccountJobData, JOB, QUEUE, type SweepJobData, accountJobId, finalizeJobId, sweepJobId } from './names.js'
+import {
+  type AccountJobData,
+  accountJobId,
+  finalizeJobId,
+  JOB,
+  QUEUE,
+  type SweepJobData,
+  sweepJobId,
+} from './names.js'
 
 export interface QueueOptions {
   prefix: string

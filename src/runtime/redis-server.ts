@@ -2,8 +2,8 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { mkdir } from 'node:fs/promises'
 import net from 'node:net'
 import path from 'node:path'
-import type { Logger } from 'pino'
 import { Redis } from 'ioredis'
+import type { Logger } from 'pino'
 
 export interface RedisEndpoint {
   url: string
@@ -36,7 +36,20 @@ export async function ensureRedis(opts: {
   const port = await freePort()
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--protected-mode', 'yes'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--save',
+      '',
+      '--protected-mode',
+      'yes',
+    ],
     { stdio: 'ignore' },
   )
   const url = `redis://127.0.0.1:${port}`
@@ -46,7 +59,12 @@ export async function ensureRedis(opts: {
 }
 
 async function answers(url: string): Promise<boolean> {
-  const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 500 })
+  const r = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 500,
+  })
   r.on('error', () => {})
   try {
     await r.connect()
@@ -70,7 +88,11 @@ function freePort(): Promise<number> {
   })
 }
 
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, child: ChildProcess): Promise<void> {
+async function waitUntil(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  child: ChildProcess,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`)

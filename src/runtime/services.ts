@@ -3,10 +3,10 @@ import path from 'node:path'
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import type { Config } from '../config/index.js'
-import { type Queues, createQueues } from '../queue/producer.js'
+import { createQueues, type Queues } from '../queue/producer.js'
 import { createRedis } from '../queue/redis.js'
-import { type SourceResolver, createSourceResolver } from '../sources/resolver.js'
-import { type Store, openStore } from '../store/index.js'
+import { createSourceResolver, type SourceResolver } from '../sources/resolver.js'
+import { openStore, type Store } from '../store/index.js'
 import { ensureRedis } from './redis-server.js'
 
 /** The long-lived resources of a process, opened in order and closed in reverse. */
@@ -22,7 +22,11 @@ export interface Services {
   close(): Promise<void>
 }
 
-export async function openServices(config: Config, log: Logger, opts: { spawnRedis: boolean }): Promise<Services> {
+export async function openServices(
+  config: Config,
+  log: Logger,
+  opts: { spawnRedis: boolean },
+): Promise<Services> {
   const closers: Array<() => Promise<unknown>> = []
   const close = async () => {
     for (const c of closers.reverse()) await c().catch((err) => log.warn({ err }, 'error while closing'))
@@ -40,12 +44,16 @@ export async function openServices(config: Config, log: Logger, opts: { spawnRed
     closers.push(() => store.close())
     log.info({ store: store.handle.kind, location: store.handle.location }, 'store ready')
 
-    if (config.adminToken) await store.tokens.ensure('admin (ORGWARDEN_ADMIN_TOKEN)', 'write', config.adminToken)
+    if (config.adminToken)
+      await store.tokens.ensure('admin (ORGWARDEN_ADMIN_TOKEN)', 'write', config.adminToken)
 
     const producerRedis = createRedis(redis.url, 'producer')
     producerRedis.on('error', (err) => log.warn({ err: err.message }, 'redis (producer) error'))
     closers.push(() => producerRedis.quit())
-    const queues = createQueues(producerRedis, { prefix: config.queuePrefix, accountAttempts: config.accountAttempts })
+    const queues = createQueues(producerRedis, {
+      prefix: config.queuePrefix,
+      accountAttempts: config.accountAttempts,
+    })
     const onError = (err: Error) => log.error({ err }, 'queue error')
     for (const q of [queues.sweeps, queues.accounts, queues.webhooks]) q.on('error', onError)
     queues.flow.on('error', onError)

@@ -55,7 +55,9 @@ export async function migrate(db: Db, migrations?: Migration[]): Promise<string[
         const previous = applied.get(m.version)
         if (previous !== undefined) {
           if (previous !== m.checksum) {
-            throw new Error(`migration ${m.name} was changed after it was applied; add a new migration instead`)
+            throw new Error(
+              `migration ${m.name} was changed after it was applied; add a new migration instead`,
+            )
           }
           continue
         }

@@ -42,7 +42,8 @@ function skipQuoted(s: string, from: number, quote: string): number {
   let i = from + 1
   while (i < s.length) {
     if (s[i] === quote) {
-      if (s[i + 1] === quote) i += 2 // doubled quote is an escaped quote
+      if (s[i + 1] === quote)
+        i += 2 // doubled quote is an escaped quote
       else return i + 1
     } else {
       i++

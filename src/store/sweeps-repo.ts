@@ -223,7 +223,11 @@ export function createSweepsRepo(db: Db) {
     },
 
     async isCancelRequested(id: string): Promise<boolean> {
-      const row = await db.selectFrom('sweeps').select('cancel_requested').where('id', '=', id).executeTakeFirst()
+      const row = await db
+        .selectFrom('sweeps')
+        .select('cancel_requested')
+        .where('id', '=', id)
+        .executeTakeFirst()
       return row?.cancel_requested ?? true
     },
 
@@ -233,7 +237,12 @@ export function createSweepsRepo(db: Db) {
      */
     async finish(id: string, opts: { error?: string } = {}): Promise<SweepRow | undefined> {
       return db.transaction().execute(async (trx) => {
-        const sweep = await trx.selectFrom('sweeps').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
+        const sweep = await trx
+          .selectFrom('sweeps')
+          .selectAll()
+          .where('id', '=', id)
+          .forUpdate()
+          .executeTakeFirst()
         if (!sweep) return undefined
         if (['completed', 'failed', 'cancelled'].includes(sweep.status)) return sweep
         const leftover = sweep.cancel_requested ? 'cancelled' : 'failed'

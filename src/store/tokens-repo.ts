@@ -18,7 +18,10 @@ export function createTokensRepo(db: Db) {
     async create(name: string, scope: TokenScope): Promise<{ id: string; token: string }> {
       const token = PREFIX + randomBytes(32).toString('base64url')
       const id = randomUUID()
-      await db.insertInto('api_tokens').values({ id, name, scope, token_hash: hashToken(token) }).execute()
+      await db
+        .insertInto('api_tokens')
+        .values({ id, name, scope, token_hash: hashToken(token) })
+        .execute()
       return { id, token }
     },
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { type TestContext, createTestContext } from '../helpers/context.js'
+import { createTestContext, type TestContext } from '../helpers/context.js'
 
 describe('authentication and scopes', () => {
   let ctx: TestContext
@@ -30,13 +30,21 @@ describe('authentication and scopes', () => {
   }
 
   test('an unknown token is 401', async () => {
-    const res = await ctx.app.inject({ method: 'GET', url: '/v1/sweeps', headers: { authorization: 'Bearer owt_nope' } })
+    const res = await ctx.app.inject({
+      method: 'GET',
+      url: '/v1/sweeps',
+      headers: { authorization: 'Bearer owt_nope' },
+    })
     assert.equal(res.statusCode, 401)
     assert.match(res.json().detail, /unknown or revoked/)
   })
 
   test('a malformed Authorization header is 401', async () => {
-    const res = await ctx.app.inject({ method: 'GET', url: '/v1/sweeps', headers: { authorization: 'Basic abc' } })
+    const res = await ctx.app.inject({
+      method: 'GET',
+      url: '/v1/sweeps',
+      headers: { authorization: 'Basic abc' },
+    })
     assert.equal(res.statusCode, 401)
   })
 
@@ -61,7 +69,11 @@ describe('authentication and scopes', () => {
   test('a revoked token stops working', async () => {
     const { id, token } = await ctx.store.tokens.create('short-lived', 'read')
     await ctx.store.tokens.revoke(id)
-    const res = await ctx.app.inject({ method: 'GET', url: '/v1/sweeps', headers: { authorization: `Bearer ${token}` } })
+    const res = await ctx.app.inject({
+      method: 'GET',
+      url: '/v1/sweeps',
+      headers: { authorization: `Bearer ${token}` },
+    })
     assert.equal(res.statusCode, 401)
   })
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
-import { type TestContext, createTestContext } from '../helpers/context.js'
+import { createTestContext, type TestContext } from '../helpers/context.js'
 
 /** Bad input gets a 4xx problem naming the field, and nothing is written. */
 describe('sweeps API: bad input', () => {
@@ -12,21 +12,79 @@ describe('sweeps API: bad input', () => {
   after(() => ctx.close())
 
   const post = (payload: unknown, headers: Record<string, string> = {}) =>
-    ctx.app.inject({ method: 'POST', url: '/v1/sweeps', headers: { ...ctx.auth('write'), ...headers }, payload: payload as object })
+    ctx.app.inject({
+      method: 'POST',
+      url: '/v1/sweeps',
+      headers: { ...ctx.auth('write'), ...headers },
+      payload: payload as object,
+    })
 
   const cases: Array<[string, unknown, number, string]> = [
-    ['an unknown top-level field', { source: { type: 'snapshot', name: 'demo-org' }, scop: {} }, 400, 'body.scop'],
-    ['an unknown scope field', { source: { type: 'snapshot', name: 'demo-org' }, scope: { ous: [] } }, 400, 'body.scope.ous'],
-    ['a bad account id', { source: { type: 'snapshot', name: 'demo-org' }, scope: { accountIds: ['12345'] } }, 400, 'body.scope.accountIds[0]'],
-    ['a bad OU id', { source: { type: 'snapshot', name: 'demo-org' }, scope: { organizationalUnitIds: ['ou-x'] } }, 400, 'body.scope.organizationalUnitIds[0]'],
-    ['duplicate account ids', { source: { type: 'snapshot', name: 'demo-org' }, scope: { accountIds: ['111111111111', '111111111111'] } }, 400, 'body.scope.accountIds'],
-    ['all combined with ids', { source: { type: 'snapshot', name: 'demo-org' }, scope: { all: true, accountIds: ['111111111111'] } }, 400, 'body.scope.all'],
-    ['an empty explicit scope', { source: { type: 'snapshot', name: 'demo-org' }, scope: { all: false } }, 400, 'body.scope'],
+    [
+      'an unknown top-level field',
+      { source: { type: 'snapshot', name: 'demo-org' }, scop: {} },
+      400,
+      'body.scop',
+    ],
+    [
+      'an unknown scope field',
+      { source: { type: 'snapshot', name: 'demo-org' }, scope: { ous: [] } },
+      400,
+      'body.scope.ous',
+    ],
+    [
+      'a bad account id',
+      { source: { type: 'snapshot', name: 'demo-org' }, scope: { accountIds: ['12345'] } },
+      400,
+      'body.scope.accountIds[0]',
+    ],
+    [
+      'a bad OU id',
+      { source: { type: 'snapshot', name: 'demo-org' }, scope: { organizationalUnitIds: ['ou-x'] } },
+      400,
+      'body.scope.organizationalUnitIds[0]',
+    ],
+    [
+      'duplicate account ids',
+      {
+        source: { type: 'snapshot', name: 'demo-org' },
+        scope: { accountIds: ['111111111111', '111111111111'] },
+      },
+      400,
+      'body.scope.accountIds',
+    ],
+    [
+      'all combined with ids',
+      { source: { type: 'snapshot', name: 'demo-org' }, scope: { all: true, accountIds: ['111111111111'] } },
+      400,
+      'body.scope.all',
+    ],
+    [
+      'an empty explicit scope',
+      { source: { type: 'snapshot', name: 'demo-org' }, scope: { all: false } },
+      400,
+      'body.scope',
+    ],
     ['an unknown source type', { source: { type: 'gcp' } }, 400, 'body.source.type'],
     ['a snapshot without a name', { source: { type: 'snapshot' } }, 400, 'body.source.name'],
-    ['a path in the snapshot name', { source: { type: 'snapshot', name: '../etc/passwd' } }, 400, 'body.source.name'],
-    ['a snapshot that does not exist', { source: { type: 'snapshot', name: 'no-such-org' } }, 422, 'body.source.name'],
-    ['a wrong type for scope', { source: { type: 'snapshot', name: 'demo-org' }, scope: 'everything' }, 400, 'body.scope'],
+    [
+      'a path in the snapshot name',
+      { source: { type: 'snapshot', name: '../etc/passwd' } },
+      400,
+      'body.source.name',
+    ],
+    [
+      'a snapshot that does not exist',
+      { source: { type: 'snapshot', name: 'no-such-org' } },
+      422,
+      'body.source.name',
+    ],
+    [
+      'a wrong type for scope',
+      { source: { type: 'snapshot', name: 'demo-org' }, scope: 'everything' },
+      400,
+      'body.scope',
+    ],
   ]
   for (const [name, payload, status, field] of cases) {
     test(`${name} → ${status} naming ${field}`, async () => {
@@ -69,12 +127,24 @@ describe('sweeps API: bad input', () => {
   })
 
   test('a malformed sweep id is 400 naming params.id; an unknown one is 404', async () => {
-    const bad = await ctx.app.inject({ method: 'GET', url: '/v1/sweeps/not-a-uuid', headers: ctx.auth('read') })
+    const bad = await ctx.app.inject({
+      method: 'GET',
+      url: '/v1/sweeps/not-a-uuid',
+      headers: ctx.auth('read'),
+    })
     assert.equal(bad.statusCode, 400)
     assert.equal(bad.json().errors[0].field, 'params.id')
-    const missing = await ctx.app.inject({ method: 'GET', url: `/v1/sweeps/${randomUUID()}`, headers: ctx.auth('read') })
+    const missing = await ctx.app.inject({
+      method: 'GET',
+      url: `/v1/sweeps/${randomUUID()}`,
+      headers: ctx.auth('read'),
+    })
     assert.equal(missing.statusCode, 404)
-    const cancel = await ctx.app.inject({ method: 'POST', url: `/v1/sweeps/${randomUUID()}/cancel`, headers: ctx.auth('write') })
+    const cancel = await ctx.app.inject({
+      method: 'POST',
+      url: `/v1/sweeps/${randomUUID()}/cancel`,
+      headers: ctx.auth('write'),
+    })
     assert.equal(cancel.statusCode, 404)
   })
 
@@ -88,7 +158,10 @@ describe('sweeps API: bad input', () => {
     ]) {
       const res = await ctx.app.inject({ method: 'GET', url: `/v1/sweeps?${qs}`, headers: ctx.auth('read') })
       assert.equal(res.statusCode, 400, `${qs}: ${res.body}`)
-      assert.ok(res.json().errors.some((e: { field: string }) => e.field === field), `${qs}: ${res.body}`)
+      assert.ok(
+        res.json().errors.some((e: { field: string }) => e.field === field),
+        `${qs}: ${res.body}`,
+      )
     }
   })
 

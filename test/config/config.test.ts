@@ -13,7 +13,10 @@ describe('configuration', () => {
   })
 
   test('values are typed and lists are split and trimmed', () => {
-    const c = loadConfig({ PORT: '8080', ORGWARDEN_ALLOWED_REGIONS: 'eu-central-1, us-gov-west-1,eu-central-1' })
+    const c = loadConfig({
+      PORT: '8080',
+      ORGWARDEN_ALLOWED_REGIONS: 'eu-central-1, us-gov-west-1,eu-central-1',
+    })
     assert.equal(c.port, 8080)
     assert.deepEqual(c.allowedRegions, ['eu-central-1', 'us-gov-west-1'])
   })

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { AccountState } from '../../src/org/account-state.js'
 import type { OrgSource } from '../../src/org/source.js'
-import { type SourceResolver, createSourceResolver } from '../../src/sources/resolver.js'
-import { type TestContext, createTestContext, waitForSweep } from '../helpers/context.js'
+import { createSourceResolver, type SourceResolver } from '../../src/sources/resolver.js'
+import { createTestContext, type TestContext, waitForSweep } from '../helpers/context.js'
 import { writeSyntheticSnapshot } from '../helpers/synthetic-snapshot.js'
 
 const FLAKY = '304518762931' // log-archive: throttled twice, then answers
@@ -58,7 +58,11 @@ describe('account jobs that fail', () => {
     assert.equal(sweep.progress.byStatus.unreachable, 1)
 
     const accounts = (
-      await ctx.app.inject({ method: 'GET', url: `/v1/sweeps/${sweep.id}/accounts?limit=50`, headers: ctx.auth('read') })
+      await ctx.app.inject({
+        method: 'GET',
+        url: `/v1/sweeps/${sweep.id}/accounts?limit=50`,
+        headers: ctx.auth('read'),
+      })
     ).json().items as Array<{ accountId: string; status: string; attempts: number; reason: string | null }>
     const flakyRow = accounts.find((a) => a.accountId === FLAKY)!
     assert.equal(flakyRow.status, 'collected')
@@ -75,7 +79,9 @@ describe('cancelling a running sweep', () => {
   let ctx: TestContext
   before(async () => {
     const { dir } = await writeSyntheticSnapshot(30, 'cancel-org')
-    ctx = await createTestContext({ sources: createSourceResolver({ snapshotDir: dir, snapshotLatencyMs: 100 }) })
+    ctx = await createTestContext({
+      sources: createSourceResolver({ snapshotDir: dir, snapshotLatencyMs: 100 }),
+    })
   })
   after(() => ctx.close())
 
@@ -88,11 +94,17 @@ describe('cancelling a running sweep', () => {
     })
     const id = res.json().id
     for (;;) {
-      const s = (await ctx.app.inject({ method: 'GET', url: `/v1/sweeps/${id}`, headers: ctx.auth('read') })).json()
+      const s = (
+        await ctx.app.inject({ method: 'GET', url: `/v1/sweeps/${id}`, headers: ctx.auth('read') })
+      ).json()
       if (s.progress.byStatus.collected >= 3) break
       await new Promise((r) => setTimeout(r, 20))
     }
-    const cancel = await ctx.app.inject({ method: 'POST', url: `/v1/sweeps/${id}/cancel`, headers: ctx.auth() })
+    const cancel = await ctx.app.inject({
+      method: 'POST',
+      url: `/v1/sweeps/${id}/cancel`,
+      headers: ctx.auth(),
+    })
     assert.equal(cancel.statusCode, 202)
     assert.equal(cancel.json().cancelRequested, true)
     const sweep = await waitForSweep(ctx, id)

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { STORE_KINDS, type TestContext, createTestContext, waitForSweep } from '../helpers/context.js'
+import { createTestContext, STORE_KINDS, type TestContext, waitForSweep } from '../helpers/context.js'
 
 const DEMO = { source: { type: 'snapshot', name: 'demo-org' } }
 
@@ -13,7 +13,12 @@ for (const kind of STORE_KINDS) {
     after(() => ctx.close())
 
     test('POST starts it (202 + Location) and it completes with every reachable account collected', async () => {
-      const res = await ctx.app.inject({ method: 'POST', url: '/v1/sweeps', headers: ctx.auth(), payload: DEMO })
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: '/v1/sweeps',
+        headers: ctx.auth(),
+        payload: DEMO,
+      })
       assert.equal(res.statusCode, 202, res.body)
       const created = res.json()
       assert.equal(res.headers.location, `/v1/sweeps/${created.id}`)
@@ -43,12 +48,20 @@ for (const kind of STORE_KINDS) {
         .execute()
       assert.equal(snapshots.length, 6)
       for (const s of snapshots) assert.equal((s.state as { accountId: string }).accountId, s.account_id)
-      const org = await ctx.store.handle.db.selectFrom('org_snapshots').selectAll().where('sweep_id', '=', created.id).executeTakeFirst()
-      assert.equal((org?.snapshot as { accounts: unknown[] }).accounts.length, 8)
+      const org = await ctx.store.handle.db
+        .selectFrom('org_snapshots')
+        .selectAll()
+        .where('sweep_id', '=', created.id)
+        .executeTakeFirstOrThrow()
+      assert.equal((org.snapshot as { accounts: unknown[] }).accounts.length, 8)
     })
 
     test('per-account outcomes page by account id with reasons', async () => {
-      const list = await ctx.app.inject({ method: 'GET', url: '/v1/sweeps?limit=1', headers: ctx.auth('read') })
+      const list = await ctx.app.inject({
+        method: 'GET',
+        url: '/v1/sweeps?limit=1',
+        headers: ctx.auth('read'),
+      })
       const id = list.json().items[0].id
       const seen: string[] = []
       let cursor: string | null = null
@@ -61,14 +74,22 @@ for (const kind of STORE_KINDS) {
       assert.equal(seen.length, 7)
       assert.deepEqual([...seen].sort(), seen)
       const unreachable = (
-        await ctx.app.inject({ method: 'GET', url: `/v1/sweeps/${id}/accounts?status=unreachable`, headers: ctx.auth('read') })
+        await ctx.app.inject({
+          method: 'GET',
+          url: `/v1/sweeps/${id}/accounts?status=unreachable`,
+          headers: ctx.auth('read'),
+        })
       ).json()
       assert.equal(unreachable.items.length, 1)
       assert.ok(unreachable.items[0].reason)
     })
 
     test('a scope of one OU sweeps only the accounts below it', async () => {
-      const org = await ctx.store.handle.db.selectFrom('org_snapshots').select('snapshot').limit(1).executeTakeFirstOrThrow()
+      const org = await ctx.store.handle.db
+        .selectFrom('org_snapshots')
+        .select('snapshot')
+        .limit(1)
+        .executeTakeFirstOrThrow()
       const snapshot = org.snapshot as { organizationalUnits: Array<{ id: string; name: string }> }
       const workloads = snapshot.organizationalUnits.find((o) => o.name === 'Workloads')!
       const res = await ctx.app.inject({
@@ -106,8 +127,14 @@ for (const kind of STORE_KINDS) {
     })
 
     test('cancelling a finished sweep is a 409', async () => {
-      const list = (await ctx.app.inject({ method: 'GET', url: '/v1/sweeps?status=completed', headers: ctx.auth('read') })).json()
-      const res = await ctx.app.inject({ method: 'POST', url: `/v1/sweeps/${list.items[0].id}/cancel`, headers: ctx.auth() })
+      const list = (
+        await ctx.app.inject({ method: 'GET', url: '/v1/sweeps?status=completed', headers: ctx.auth('read') })
+      ).json()
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: `/v1/sweeps/${list.items[0].id}/cancel`,
+        headers: ctx.auth(),
+      })
       assert.equal(res.statusCode, 409)
     })
   })

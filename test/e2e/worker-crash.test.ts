@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { after, before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { createSourceResolver } from '../../src/sources/resolver.js'
-import { REDIS_URL, type TestContext, createTestContext, waitForSweep } from '../helpers/context.js'
+import { createTestContext, REDIS_URL, type TestContext, waitForSweep } from '../helpers/context.js'
 import { writeSyntheticSnapshot } from '../helpers/synthetic-snapshot.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -21,7 +21,11 @@ describe('a worker process killed mid-sweep', () => {
 
   before(async () => {
     ;({ dir } = await writeSyntheticSnapshot(EXTRA))
-    ctx = await createTestContext({ store: 'postgres', workers: false, sources: createSourceResolver({ snapshotDir: dir }) })
+    ctx = await createTestContext({
+      store: 'postgres',
+      workers: false,
+      sources: createSourceResolver({ snapshotDir: dir }),
+    })
   })
   after(async () => {
     for (const c of children) c.kill('SIGKILL')
@@ -56,7 +60,9 @@ describe('a worker process killed mid-sweep', () => {
       .execute()
   }
 
-  test('finishes after a restart with every account collected exactly once', { timeout: 120_000 }, async () => {
+  test('finishes after a restart with every account collected exactly once', {
+    timeout: 120_000,
+  }, async () => {
     const first = startWorker()
     const res = await ctx.app.inject({
       method: 'POST',
@@ -77,7 +83,9 @@ describe('a worker process killed mid-sweep', () => {
     first.kill('SIGKILL')
     await new Promise((r) => first.once('exit', r))
     before = await collectedSoFar(id)
-    const midway = (await ctx.app.inject({ method: 'GET', url: `/v1/sweeps/${id}`, headers: ctx.auth('read') })).json()
+    const midway = (
+      await ctx.app.inject({ method: 'GET', url: `/v1/sweeps/${id}`, headers: ctx.auth('read') })
+    ).json()
     assert.equal(midway.status, 'running', 'the sweep should still be running when the worker dies')
     assert.ok(before.length < midway.progress.total)
 

@@ -4,11 +4,11 @@ import type { Redis } from 'ioredis'
 import pg from 'pg'
 import { pino } from 'pino'
 import { buildApp } from '../../src/api/app.js'
-import { type Queues, createQueues } from '../../src/queue/producer.js'
+import { createQueues, type Queues } from '../../src/queue/producer.js'
 import { createRedis } from '../../src/queue/redis.js'
-import { type SourceResolver, createSourceResolver } from '../../src/sources/resolver.js'
-import { type Store, openStore } from '../../src/store/index.js'
-import { type Workers, startWorkers } from '../../workers/index.js'
+import { createSourceResolver, type SourceResolver } from '../../src/sources/resolver.js'
+import { openStore, type Store } from '../../src/store/index.js'
+import { startWorkers, type Workers } from '../../workers/index.js'
 
 export type StoreKind = 'pglite' | 'postgres'
 export const STORE_KINDS: StoreKind[] = ['pglite', 'postgres']
@@ -17,7 +17,8 @@ export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 
 function requirePostgres(): string {
   const url = process.env.TEST_DATABASE_URL
-  if (!url) throw new Error('TEST_DATABASE_URL is not set: run the tests with `npm test`, which starts PostgreSQL')
+  if (!url)
+    throw new Error('TEST_DATABASE_URL is not set: run the tests with `npm test`, which starts PostgreSQL')
   return url
 }
 
@@ -42,7 +43,9 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
   }
 }
 
-export async function openTestStore(kind: StoreKind): Promise<{ store: Store; url?: string; close: () => Promise<void> }> {
+export async function openTestStore(
+  kind: StoreKind,
+): Promise<{ store: Store; url?: string; close: () => Promise<void> }> {
   if (kind === 'pglite') {
     const store = await openStore({ dataDir: 'memory://' })
     return { store, close: () => store.close() }
@@ -86,13 +89,20 @@ export async function createTestContext(
   const prefix = `owtest-${randomBytes(5).toString('hex')}`
   const redis = createRedis(REDIS_URL, 'producer')
   const workerRedis = createRedis(REDIS_URL, 'worker')
-  const queues = createQueues(redis, { prefix, accountAttempts: opts.accountAttempts ?? 3, accountBackoffMs: 50 })
+  const queues = createQueues(redis, {
+    prefix,
+    accountAttempts: opts.accountAttempts ?? 3,
+    accountBackoffMs: 50,
+  })
   const sources = opts.sources ?? createSourceResolver()
   const log = pino({ level: 'silent' })
   const workers =
     opts.workers === false
       ? undefined
-      : startWorkers({ store, queues, sources, log }, { connection: workerRedis, prefix, accountConcurrency: 4 })
+      : startWorkers(
+          { store, queues, sources, log },
+          { connection: workerRedis, prefix, accountConcurrency: 4 },
+        )
   const app = await buildApp({ store, queues, sources, redis, logger: false })
   const read = (await store.tokens.create('test-read', 'read')).token
   const write = (await store.tokens.create('test-write', 'write')).token

@@ -7,7 +7,10 @@ import path from 'node:path'
  * its Prod OU, each a copy of payments-prod's collected data under its own account id.
  * Written to a fresh directory that a source resolver (or a worker process) can be pointed at.
  */
-export async function writeSyntheticSnapshot(extra: number, name = 'synthetic-org'): Promise<{ dir: string; accountIds: string[] }> {
+export async function writeSyntheticSnapshot(
+  extra: number,
+  name = 'synthetic-org',
+): Promise<{ dir: string; accountIds: string[] }> {
   const demo = JSON.parse(await readFile(new URL('../../examples/demo-org.json', import.meta.url), 'utf8'))
   const template = demo.organization.accounts.find((a: { name: string }) => a.name === 'payments-prod')
   const accountIds: string[] = []

@@ -40,7 +40,9 @@ describe('migrations on PostgreSQL', () => {
     })
     const applied = await Promise.all(handles.map((h) => migrate(h.db)))
     assert.equal(applied.flat().filter((v) => v === '0001').length, 1)
-    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM schema_migrations`.execute(handles[0]!.db)
+    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM schema_migrations`.execute(
+      handles[0]!.db,
+    )
     assert.equal(rows[0]!.n, (await loadMigrations()).length)
   })
 })

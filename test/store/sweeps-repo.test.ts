@@ -3,10 +3,15 @@ import { randomUUID } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
 import type { OrgSnapshot } from '../../src/org/types.js'
 import type { Store } from '../../src/store/index.js'
-import { STORE_KINDS, openTestStore } from '../helpers/context.js'
+import { openTestStore, STORE_KINDS } from '../helpers/context.js'
 
 const org: OrgSnapshot = {
-  organization: { id: 'o-abc123defg', arn: 'arn:aws:organizations::111111111111:organization/o-abc123defg', managementAccountId: '111111111111', featureSet: 'ALL' },
+  organization: {
+    id: 'o-abc123defg',
+    arn: 'arn:aws:organizations::111111111111:organization/o-abc123defg',
+    managementAccountId: '111111111111',
+    featureSet: 'ALL',
+  },
   roots: [],
   organizationalUnits: [],
   accounts: [],
@@ -14,7 +19,8 @@ const org: OrgSnapshot = {
   delegatedAdministrators: [],
 }
 const scope = { all: true, organizationalUnitIds: [], accountIds: [] }
-const plan = (ids: string[]) => ids.map((id) => ({ accountId: id, accountName: `acct-${id}`, ouPath: 'o-abc123defg/r-ab12/' }))
+const plan = (ids: string[]) =>
+  ids.map((id) => ({ accountId: id, accountName: `acct-${id}`, ouPath: 'o-abc123defg/r-ab12/' }))
 
 for (const kind of STORE_KINDS) {
   describe(`sweeps repository on ${kind}`, () => {
@@ -27,13 +33,34 @@ for (const kind of STORE_KINDS) {
 
     async function newSweep(idempotencyKey?: string) {
       return (
-        await store.sweeps.create({ id: randomUUID(), sourceKind: 'snapshot', sourceName: 'x', scope, requestedBy: 't', idempotencyKey })
+        await store.sweeps.create({
+          id: randomUUID(),
+          sourceKind: 'snapshot',
+          sourceName: 'x',
+          scope,
+          requestedBy: 't',
+          idempotencyKey,
+        })
       ).sweep
     }
 
     test('an idempotency key returns the first sweep instead of a second one', async () => {
-      const a = await store.sweeps.create({ id: randomUUID(), sourceKind: 'snapshot', sourceName: 'x', scope, requestedBy: 't', idempotencyKey: 'k1' })
-      const b = await store.sweeps.create({ id: randomUUID(), sourceKind: 'snapshot', sourceName: 'x', scope, requestedBy: 't', idempotencyKey: 'k1' })
+      const a = await store.sweeps.create({
+        id: randomUUID(),
+        sourceKind: 'snapshot',
+        sourceName: 'x',
+        scope,
+        requestedBy: 't',
+        idempotencyKey: 'k1',
+      })
+      const b = await store.sweeps.create({
+        id: randomUUID(),
+        sourceKind: 'snapshot',
+        sourceName: 'x',
+        scope,
+        requestedBy: 't',
+        idempotencyKey: 'k1',
+      })
       assert.equal(a.created, true)
       assert.equal(b.created, false)
       assert.equal(b.sweep.id, a.sweep.id)
@@ -54,7 +81,12 @@ for (const kind of STORE_KINDS) {
       assert.equal(first?.attempts, 1)
       const retry = await store.sweeps.startAccount(s.id, '222222222222')
       assert.equal(retry?.attempts, 2, 'a crashed attempt can be retried')
-      await store.sweeps.completeAccount(s.id, '222222222222', { accountId: '222222222222' }, { durationMs: 1 })
+      await store.sweeps.completeAccount(
+        s.id,
+        '222222222222',
+        { accountId: '222222222222' },
+        { durationMs: 1 },
+      )
       assert.equal(await store.sweeps.startAccount(s.id, '222222222222'), undefined)
       const snap = await store.sweeps.accountSnapshot(s.id, '222222222222')
       assert.deepEqual(snap?.state, { accountId: '222222222222' })

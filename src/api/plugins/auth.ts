@@ -50,7 +50,9 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { tokens: Tokens
     const token = await lookup(match[1]!)
     if (!token) throw new Errors.Unauthorized('the API token is unknown or revoked')
     if (needed === 'write' && token.scope !== 'write') {
-      throw new Errors.Forbidden(`this route needs a token with scope "write"; "${token.name}" has "${token.scope}"`)
+      throw new Errors.Forbidden(
+        `this route needs a token with scope "write"; "${token.name}" has "${token.scope}"`,
+      )
     }
     req.principal = { tokenId: token.id, name: token.name, scope: token.scope }
     const last = touched.get(token.id) ?? 0

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { sql } from 'kysely'
-import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 import type { Queues } from '../../queue/producer.js'
 import type { Db } from '../../store/index.js'
 
@@ -56,7 +56,12 @@ export const metricsPlugin = fp(async (app: FastifyInstance, opts: { db: Db; que
     registers: [registry],
     async collect() {
       this.reset()
-      const { rows } = await sql<{ collected: number; unreachable: number; failed: number; cancelled: number }>`
+      const { rows } = await sql<{
+        collected: number
+        unreachable: number
+        failed: number
+        cancelled: number
+      }>`
         SELECT coalesce(sum(collected), 0)::int AS collected, coalesce(sum(unreachable), 0)::int AS unreachable,
                coalesce(sum(failed), 0)::int AS failed, coalesce(sum(cancelled), 0)::int AS cancelled
         FROM sweeps WHERE finished_at IS NOT NULL`.execute(opts.db)
@@ -66,12 +71,13 @@ export const metricsPlugin = fp(async (app: FastifyInstance, opts: { db: Db; que
 
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched'
-    duration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000)
+    duration.observe(
+      { method: req.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    )
   })
 
-  app.get(
-    '/metrics',
-    { schema: { hide: true }, config: { auth: 'read' } },
-    async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()),
+  app.get('/metrics', { schema: { hide: true }, config: { auth: 'read' } }, async (_req, reply) =>
+    reply.type(registry.contentType).send(await registry.metrics()),
   )
 })

@@ -23,7 +23,9 @@ export const openapiPlugin = fp(async (app: FastifyInstance) => {
         { name: 'health', description: 'Liveness and readiness' },
       ],
       components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An Orgwarden API token' } },
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An Orgwarden API token' },
+        },
       },
     },
     // Name shared schemas after their $id in components, instead of def-0, def-1...

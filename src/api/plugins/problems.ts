@@ -22,7 +22,14 @@ export const problemsPlugin = fp(async (app: FastifyInstance) => {
     const status = err.statusCode ?? 500
     if (status >= 500) {
       req.log.error({ err }, 'request failed')
-      return sendProblem(reply, req, status, 'internal', 'Internal error', `see the server logs for request ${req.id}`)
+      return sendProblem(
+        reply,
+        req,
+        status,
+        'internal',
+        'Internal error',
+        `see the server logs for request ${req.id}`,
+      )
     }
     return sendProblem(reply, req, status, problemCode(err), titleOf(status), err.message, err.fieldErrors)
   })
@@ -90,7 +97,8 @@ function toFieldError(context: string, v: AjvError): FieldError {
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
   let path = context
   for (const s of segments) path += /^\d+$/.test(s) ? `[${s}]` : `.${s}`
-  if (v.keyword === 'required') return { field: `${path}.${v.params.missingProperty}`, message: 'is required' }
+  if (v.keyword === 'required')
+    return { field: `${path}.${v.params.missingProperty}`, message: 'is required' }
   if (v.keyword === 'additionalProperties') {
     return { field: `${path}.${v.params.additionalProperty}`, message: 'is not a known field' }
   }

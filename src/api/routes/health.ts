@@ -1,12 +1,12 @@
-import { Type } from 'typebox'
-import type { Redis } from 'ioredis'
 import type { FastifyInstance } from 'fastify'
+import type { Redis } from 'ioredis'
 import { sql } from 'kysely'
+import { Type } from 'typebox'
 import { pingRedis } from '../../queue/redis.js'
-import { migrationsApplied } from '../../store/migrate.js'
 import type { Db } from '../../store/index.js'
-import { problemRef } from '../schemas/common.js'
+import { migrationsApplied } from '../../store/migrate.js'
 import { sendProblem } from '../plugins/problems.js'
+import { problemRef } from '../schemas/common.js'
 
 const Checks = Type.Object({
   database: Type.Boolean(),
@@ -47,7 +47,8 @@ export async function healthRoutes(app: FastifyInstance, opts: { db: Db; redis: 
         pingRedis(opts.redis),
       ])
       const migrations = database && (await migrationsApplied(opts.db))
-      if (database && redis && migrations) return { status: 'ready' as const, checks: { database, migrations, redis } }
+      if (database && redis && migrations)
+        return { status: 'ready' as const, checks: { database, migrations, redis } }
       const failing = Object.entries({ database, migrations, redis })
         .filter(([, ok]) => !ok)
         .map(([name]) => name)

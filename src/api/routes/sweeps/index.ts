@@ -15,7 +15,6 @@ import {
   IdempotencyHeaders,
   ListAccountsQuery,
   ListSweepsQuery,
-  Sweep,
   SweepParams,
 } from './schemas.js'
 import { accountView, frozenProgress, sweepView } from './view.js'
@@ -48,7 +47,8 @@ export async function sweepRoutes(app: FastifyInstance, deps: Deps) {
     return row
   }
 
-  const progressOf = (row: SweepRow) => (row.finished_at ? frozenProgress(row) : store.sweeps.progress(row.id))
+  const progressOf = (row: SweepRow) =>
+    row.finished_at ? frozenProgress(row) : store.sweeps.progress(row.id)
 
   app.post(
     '/v1/sweeps',
@@ -119,7 +119,10 @@ export async function sweepRoutes(app: FastifyInstance, deps: Deps) {
         security: [{ bearer: [] }],
         querystring: ListSweepsQuery,
         response: {
-          200: Type.Object({ items: Type.Array(Type.Ref('Sweep')), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
+          200: Type.Object({
+            items: Type.Array(Type.Ref('Sweep')),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
           ...authErrors,
         },
       },
@@ -138,7 +141,8 @@ export async function sweepRoutes(app: FastifyInstance, deps: Deps) {
       const items = await Promise.all(page.map(async (r) => sweepView(r, await progressOf(r))))
       return {
         items,
-        nextCursor: rows.length > limit && last ? encodeCursor({ c: last.created_at.toISOString(), i: last.id }) : null,
+        nextCursor:
+          rows.length > limit && last ? encodeCursor({ c: last.created_at.toISOString(), i: last.id }) : null,
       }
     },
   )
@@ -170,12 +174,15 @@ export async function sweepRoutes(app: FastifyInstance, deps: Deps) {
     {
       schema: {
         tags: ['sweeps'],
-        summary: "Per-account outcomes of a sweep, by account id, with reasons",
+        summary: 'Per-account outcomes of a sweep, by account id, with reasons',
         security: [{ bearer: [] }],
         params: SweepParams,
         querystring: ListAccountsQuery,
         response: {
-          200: Type.Object({ items: Type.Array(AccountResult), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
+          200: Type.Object({
+            items: Type.Array(AccountResult),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
           404: problemRef,
           ...authErrors,
         },
@@ -209,7 +216,8 @@ export async function sweepRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (req, reply) => {
       const row = await load((req.params as { id: string }).id)
-      if (row.finished_at) throw new Errors.Conflict(`sweep ${row.id} already ended with status ${row.status}`)
+      if (row.finished_at)
+        throw new Errors.Conflict(`sweep ${row.id} already ended with status ${row.status}`)
       const updated = (await store.sweeps.requestCancel(row.id)) ?? row
       reply.code(202)
       return sweepView(updated, await progressOf(updated))

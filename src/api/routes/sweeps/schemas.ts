@@ -29,7 +29,11 @@ export const Scope = Type.Object(
   {
     all: Type.Optional(Type.Boolean({ description: 'The whole organization (the default).' })),
     organizationalUnitIds: Type.Optional(
-      Type.Array(OuOrRootId, { maxItems: 1000, uniqueItems: true, description: 'OUs, with their descendants.' }),
+      Type.Array(OuOrRootId, {
+        maxItems: 1000,
+        uniqueItems: true,
+        description: 'OUs, with their descendants.',
+      }),
     ),
     accountIds: Type.Optional(Type.Array(AccountId, { maxItems: 10000, uniqueItems: true })),
   },
@@ -102,7 +106,10 @@ export const Sweep = Type.Object(
 
 export const SweepParams = Type.Object({ id: Uuid }, { additionalProperties: false })
 
-export const ListSweepsQuery = Type.Object({ ...PageQuery, status: Type.Optional(SweepStatus) }, { additionalProperties: false })
+export const ListSweepsQuery = Type.Object(
+  { ...PageQuery, status: Type.Optional(SweepStatus) },
+  { additionalProperties: false },
+)
 
 export const ListAccountsQuery = Type.Object(
   { ...PageQuery, status: Type.Optional(AccountOutcome) },

@@ -1,6 +1,6 @@
+import type { SweepScope } from '../../../org/types.js'
 import type { SweepAccountRow, SweepRow } from '../../../store/schema.js'
 import type { Progress } from '../../../store/sweeps-repo.js'
-import type { SweepScope } from '../../../org/types.js'
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
@@ -25,7 +25,8 @@ export function sweepView(row: SweepRow, progress: Progress, problems?: SweepAcc
       startedAt: iso(row.started_at),
       orgReadAt: iso(row.org_read_at),
       finishedAt: iso(row.finished_at),
-      durationMs: row.started_at && row.finished_at ? row.finished_at.getTime() - row.started_at.getTime() : null,
+      durationMs:
+        row.started_at && row.finished_at ? row.finished_at.getTime() - row.started_at.getTime() : null,
     },
     problems: problems?.map(accountView),
     links: { self: `/v1/sweeps/${row.id}`, accounts: `/v1/sweeps/${row.id}/accounts` },
