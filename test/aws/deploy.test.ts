@@ -84,11 +84,9 @@ describe('calls a sweep makes', () => {
         FeatureSet: 'ALL',
       },
     })
-    org
-      .on(ListRootsCommand)
-      .resolves({
-        Roots: [{ Id: 'r-1', PolicyTypes: [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }] }],
-      })
+    org.on(ListRootsCommand).resolves({
+      Roots: [{ Id: 'r-1', PolicyTypes: [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }] }],
+    })
     org.on(ListOrganizationalUnitsForParentCommand).resolves({ OrganizationalUnits: [] })
     org.on(ListAccountsForParentCommand).resolves({ Accounts: [{ Id: '900000000009', State: 'ACTIVE' }] })
     org.on(ListOrgPoliciesCommand).resolves({ Policies: [{ Id: 'p-1', Name: 'FullAWSAccess' }] })

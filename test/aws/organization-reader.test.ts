@@ -180,19 +180,17 @@ function installOrganization() {
       (input) => String(input.PolicyId),
     ),
   )
-  org
-    .on(ListDelegatedAdministratorsCommand)
-    .callsFake(
-      paged(
-        {
-          admins: [
-            { DelegatedAdministrators: [{ Id: '300000000003' }] },
-            { DelegatedAdministrators: [{ Id: '200000000002' }] },
-          ],
-        },
-        () => 'admins',
-      ),
-    )
+  org.on(ListDelegatedAdministratorsCommand).callsFake(
+    paged(
+      {
+        admins: [
+          { DelegatedAdministrators: [{ Id: '300000000003' }] },
+          { DelegatedAdministrators: [{ Id: '200000000002' }] },
+        ],
+      },
+      () => 'admins',
+    ),
+  )
   org.on(ListDelegatedServicesForAccountCommand).callsFake(
     paged(
       {

@@ -287,34 +287,32 @@ export function installHappyAccounts(mocks: Mocks): void {
   mocks.config.on(DescribeConfigurationRecorderStatusCommand).resolves({
     ConfigurationRecordersStatus: [{ name: 'default', recording: true, lastStatus: 'Success' }],
   })
-  mocks.analyzer
-    .on(ListAnalyzersCommand)
-    .callsFake((input: { nextToken?: string }) =>
-      pageOf(
-        [
-          {
-            analyzers: [
-              {
-                name: 'org',
-                arn: 'arn:aws:access-analyzer:x:1:analyzer/org',
-                type: 'ORGANIZATION',
-                status: 'ACTIVE',
-              },
-            ],
-            nextToken: 'analyzers-page-2',
-          },
-          {
-            analyzers: [
-              {
-                name: 'unused',
-                arn: 'arn:aws:access-analyzer:x:1:analyzer/unused',
-                type: 'ACCOUNT_UNUSED_ACCESS',
-                status: 'ACTIVE',
-              },
-            ],
-          },
-        ],
-        input.nextToken,
-      ),
-    )
+  mocks.analyzer.on(ListAnalyzersCommand).callsFake((input: { nextToken?: string }) =>
+    pageOf(
+      [
+        {
+          analyzers: [
+            {
+              name: 'org',
+              arn: 'arn:aws:access-analyzer:x:1:analyzer/org',
+              type: 'ORGANIZATION',
+              status: 'ACTIVE',
+            },
+          ],
+          nextToken: 'analyzers-page-2',
+        },
+        {
+          analyzers: [
+            {
+              name: 'unused',
+              arn: 'arn:aws:access-analyzer:x:1:analyzer/unused',
+              type: 'ACCOUNT_UNUSED_ACCESS',
+              status: 'ACTIVE',
+            },
+          ],
+        },
+      ],
+      input.nextToken,
+    ),
+  )
 }
