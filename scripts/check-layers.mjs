@@ -1,6 +1,6 @@
 // Keeps the dependency direction of DESIGN.md: lower layers never import higher ones.
 // Each rule: files under `from` may not import anything under the listed folders.
-import { readFileSync, readdirSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 
 const RULES = [
@@ -30,7 +30,9 @@ for (const file of files('src')) {
       if (!file.startsWith(`${rule.from}/`)) continue
       const allowed = (rule.except ?? []).some((e) => target.startsWith(`${e}/`) || target === e)
       if (!allowed && rule.forbid.some((f) => target.startsWith(f))) {
-        console.error(`${file}: imports ${m[1]} (${rule.from} may not depend on ${target.split('/').slice(0, 2).join('/')})`)
+        console.error(
+          `${file}: imports ${m[1]} (${rule.from} may not depend on ${target.split('/').slice(0, 2).join('/')})`,
+        )
         problems++
       }
     }
