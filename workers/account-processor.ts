@@ -1,4 +1,4 @@
-import type { Job } from 'bullmq'
+import { type Job, UnrecoverableError } from 'bullmq'
 import { AccountUnreachableError } from '../src/org/source.js'
 import type { AccountJobData } from '../src/queue/names.js'
 import { SourceUnavailableError } from '../src/sources/resolver.js'
@@ -24,25 +24,38 @@ export function createAccountProcessor(deps: WorkerDeps) {
     if (!sweep) return { outcome: 'sweep-gone' }
 
     const started = performance.now()
+    let source: Awaited<ReturnType<typeof deps.sources.resolve>> | undefined
     try {
-      const source = await deps.sources.resolve(sweep.source_kind, sweep.source_name)
+      source = await deps.sources.resolve(sweep.source_kind, sweep.source_name)
       const state = await source.collectAccount(accountId, { sweepId })
-      const stats = { durationMs: Math.round(performance.now() - started), attempt: claim.attempts }
+      const report = source.takeAccountReport?.(sweepId, accountId)
+      const stats = {
+        durationMs: Math.round(performance.now() - started),
+        attempt: claim.attempts,
+        ...(report?.stats ? { api: report.stats } : {}),
+        ...(report?.configCompliance ? { configCompliance: report.configCompliance } : {}),
+      }
       await store.sweeps.completeAccount(sweepId, accountId, state, stats)
       log.debug({ sweepId, accountId, ...stats }, 'account collected')
       return { outcome: 'collected' }
     } catch (err) {
+      // Drop the report of a failed attempt so it cannot be mistaken for the next one's.
+      source?.takeAccountReport?.(sweepId, accountId)
       if (err instanceof AccountUnreachableError || err instanceof SourceUnavailableError) {
         const reason = err instanceof AccountUnreachableError ? err.reason : err.message
         await store.sweeps.finishAccount(sweepId, accountId, 'unreachable', reason)
         log.warn({ sweepId, accountId, reason }, 'account unreachable')
         return { outcome: 'unreachable' }
       }
-      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
+      // Errors that say retrying cannot help (access denied on an API the role must have, a
+      // malformed answer) end the account now instead of after every backoff.
+      const permanent = (err as { transient?: unknown }).transient === false
+      const lastAttempt = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
       const message = err instanceof Error ? err.message : String(err)
       if (lastAttempt) {
         await store.sweeps.finishAccount(sweepId, accountId, 'failed', message)
-        log.error({ sweepId, accountId, err }, 'account failed after its last attempt')
+        log.error({ sweepId, accountId, err: message }, 'account failed after its last attempt')
+        if (permanent) throw new UnrecoverableError(message)
       } else {
         log.warn(
           { sweepId, accountId, attempt: job.attemptsMade + 1, err: message },

@@ -26,6 +26,16 @@ export const ConfigSchema = Type.Object({
     default: 'us-east-1,eu-west-1',
   }),
   ORGWARDEN_ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 24 })),
+  ORGWARDEN_HUB_ROLE_ARN: Type.Optional(
+    Type.String({ pattern: '^arn:aws(-us-gov|-cn)?:iam::\\d{12}:role/.+$' }),
+  ),
+  ORGWARDEN_COLLECT_REGIONS: Type.Optional(Type.String({ pattern: `^(${REGION})(\\s*,\\s*${REGION})*$` })),
+  ORGWARDEN_AWS_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 10, default: 4 }),
+  ORGWARDEN_AWS_REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 300000, default: 30000 }),
+  ORGWARDEN_AWS_SESSION_SECONDS: Type.Integer({ minimum: 900, maximum: 3600, default: 3600 }),
+  ORGWARDEN_CONFIG_AGGREGATOR_ACCOUNT: Type.Optional(Type.String({ pattern: '^\\d{12}$' })),
+  ORGWARDEN_CONFIG_AGGREGATOR_REGION: Type.Optional(Type.String({ pattern: `^${REGION}$` })),
+  ORGWARDEN_CONFIG_AGGREGATOR_NAME: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
   ORGWARDEN_SNAPSHOT_DIR: Type.Optional(Type.String({ minLength: 1 })),
   ORGWARDEN_SNAPSHOT_LATENCY_MS: Type.Integer({ minimum: 0, maximum: 60000, default: 0 }),
   ORGWARDEN_ACCOUNT_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 8 }),
@@ -52,6 +62,14 @@ export interface Config {
   externalId: string | undefined
   allowedRegions: string[]
   adminToken: string | undefined
+  /** Role assumed first from the default credential chain; audit roles trust it. */
+  hubRoleArn: string | undefined
+  /** Regions whose CloudTrail, Config and Access Analyzer are read; default: allowedRegions. */
+  collectRegions: string[]
+  awsMaxAttempts: number
+  awsRequestTimeoutMs: number
+  awsSessionSeconds: number
+  configAggregator: { accountId: string; region: string; name?: string | undefined } | undefined
   snapshotDir: string | undefined
   snapshotLatencyMs: number
   accountConcurrency: number
@@ -81,6 +99,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   } catch (err) {
     throw new ConfigError(`invalid configuration: ${describe(err)}`)
   }
+  const allowedRegions = splitList(raw.ORGWARDEN_ALLOWED_REGIONS)
   return {
     port: raw.PORT,
     host: raw.HOST,
@@ -91,8 +110,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     awsRegion: raw.AWS_REGION,
     auditRoleName: raw.ORGWARDEN_AUDIT_ROLE_NAME,
     externalId: raw.ORGWARDEN_EXTERNAL_ID,
-    allowedRegions: [...new Set(raw.ORGWARDEN_ALLOWED_REGIONS.split(',').map((r) => r.trim()))],
+    allowedRegions,
     adminToken: raw.ORGWARDEN_ADMIN_TOKEN,
+    hubRoleArn: raw.ORGWARDEN_HUB_ROLE_ARN,
+    collectRegions: raw.ORGWARDEN_COLLECT_REGIONS ? splitList(raw.ORGWARDEN_COLLECT_REGIONS) : allowedRegions,
+    awsMaxAttempts: raw.ORGWARDEN_AWS_MAX_ATTEMPTS,
+    awsRequestTimeoutMs: raw.ORGWARDEN_AWS_REQUEST_TIMEOUT_MS,
+    awsSessionSeconds: raw.ORGWARDEN_AWS_SESSION_SECONDS,
+    configAggregator: raw.ORGWARDEN_CONFIG_AGGREGATOR_ACCOUNT
+      ? {
+          accountId: raw.ORGWARDEN_CONFIG_AGGREGATOR_ACCOUNT,
+          region: raw.ORGWARDEN_CONFIG_AGGREGATOR_REGION ?? raw.AWS_REGION,
+          name: raw.ORGWARDEN_CONFIG_AGGREGATOR_NAME,
+        }
+      : undefined,
     snapshotDir: raw.ORGWARDEN_SNAPSHOT_DIR,
     snapshotLatencyMs: raw.ORGWARDEN_SNAPSHOT_LATENCY_MS,
     accountConcurrency: raw.ORGWARDEN_ACCOUNT_CONCURRENCY,
@@ -102,6 +133,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimitPerMinute: raw.ORGWARDEN_RATE_LIMIT_PER_MINUTE,
     bodyLimitBytes: raw.ORGWARDEN_BODY_LIMIT_BYTES,
   }
+}
+
+function splitList(value: string): string[] {
+  return [...new Set(value.split(',').map((v) => v.trim()))]
 }
 
 // env-schema reports ajv paths like "env/PORT must be integer"; turn them into variable names.

@@ -11,6 +11,16 @@ export interface OrgSource {
   readonly name: string
   readOrganization(signal?: AbortSignal): Promise<OrgSnapshot>
   collectAccount(accountId: string, ctx: CollectContext): Promise<AccountState>
+  /**
+   * What collecting the account cost (API calls by operation, retries, bytes, duration), handed
+   * over once after `collectAccount` settles. Sources that call no API have nothing to report.
+   */
+  takeAccountReport?(
+    sweepId: string,
+    accountId: string,
+  ): { stats?: unknown; configCompliance?: unknown } | undefined
+  /** Releases sockets and caches at shutdown. */
+  close?(): void
 }
 
 export interface CollectContext {

@@ -62,7 +62,20 @@ export async function openServices(
     const sources = createSourceResolver({
       snapshotDir: config.snapshotDir,
       snapshotLatencyMs: config.snapshotLatencyMs,
+      aws: {
+        region: config.awsRegion,
+        regions: config.collectRegions,
+        auditRoleName: config.auditRoleName,
+        externalId: config.externalId,
+        hubRoleArn: config.hubRoleArn,
+        maxAttempts: config.awsMaxAttempts,
+        requestTimeoutMs: config.awsRequestTimeoutMs,
+        sessionDurationSeconds: config.awsSessionSeconds,
+        configAggregator: config.configAggregator,
+        logger: log,
+      },
     })
+    closers.push(() => sources.close())
     return { config, log, store, redisUrl: redis.url, producerRedis, queues, sources, close }
   } catch (err) {
     await close()

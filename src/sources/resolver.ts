@@ -3,6 +3,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { AccountState } from '../org/account-state.js'
 import type { CollectContext, OrgSource } from '../org/source.js'
+import type { AwsSourceOptions } from './aws-source.js'
 import { createSnapshotSource, resolveSnapshotPath } from './snapshot-source.js'
 
 export type SourceKind = 'snapshot' | 'aws'
@@ -17,6 +18,8 @@ export interface SourceResolverOptions {
   snapshotDir?: string | undefined
   /** Simulated per-account collection latency for snapshot sources (demos, crash tests, benchmarks). */
   snapshotLatencyMs?: number
+  /** Options of the AWS source; without them `aws` sweeps are refused. */
+  aws?: AwsSourceOptions | undefined
 }
 
 export const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/', import.meta.url))
@@ -50,12 +53,24 @@ export function createSourceResolver(opts: SourceResolverOptions = {}) {
     return source
   }
 
+  // One AWS source per process: its session cache, managed-policy cache and Organizations rate
+  // limiters only work when shared. Loaded on first use, so processes that never sweep AWS (and
+  // the API's import graph) do not load the SDK.
+  let aws: Promise<OrgSource> | undefined
+  function awsSource(): Promise<OrgSource> {
+    const options = opts.aws
+    if (!options) throw new SourceUnavailableError('the AWS source is not configured in this process')
+    aws ??= import('./aws-source.js').then((m) => m.createAwsSource(options))
+    return aws
+  }
+
   return {
     async resolve(kind: SourceKind, name: string): Promise<OrgSource> {
       if (kind === 'snapshot') return snapshot(name)
-      throw new SourceUnavailableError(
-        'the AWS source is not available in this version yet; use a snapshot source such as "demo-org"',
-      )
+      return awsSource()
+    },
+    async close(): Promise<void> {
+      if (aws) (await aws).close?.()
     },
   }
 }
@@ -66,8 +81,7 @@ function withLatency(source: OrgSource | Promise<OrgSource>, latencyMs: number):
   return Promise.resolve(source).then((s) => {
     if (latencyMs <= 0) return s
     return {
-      kind: s.kind,
-      name: s.name,
+      ...s,
       readOrganization: (signal?: AbortSignal) => s.readOrganization(signal),
       async collectAccount(accountId: string, ctx: CollectContext): Promise<AccountState> {
         await new Promise((resolve) => setTimeout(resolve, latencyMs))

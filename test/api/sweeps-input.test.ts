@@ -165,7 +165,7 @@ describe('sweeps API: bad input', () => {
     }
   })
 
-  test('the AWS source is refused with 422 until it is available', async () => {
+  test('the AWS source is refused with 422 in a process where it is not configured', async () => {
     const res = await post({ source: { type: 'aws' } })
     assert.equal(res.statusCode, 422)
     assert.equal(res.json().errors[0].field, 'body.source.type')

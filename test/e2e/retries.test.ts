@@ -32,6 +32,7 @@ function flakyResolver(): { resolver: SourceResolver; calls: Map<string, number>
         }
         return wrapped
       },
+      close: () => real.close(),
     },
   }
 }
