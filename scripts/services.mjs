@@ -56,7 +56,13 @@ export async function startRedis() {
     },
   )
   await waitFor(() => redisAnswers(port), 'redis-server')
-  return { url: `redis://127.0.0.1:${port}`, stop: async () => child.kill('SIGTERM') }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop: async () => {
+      child.kill('SIGTERM')
+      await Promise.race([new Promise((r) => child.once('exit', r)), new Promise((r) => setTimeout(r, 2000))])
+    },
+  }
 }
 
 function pgBinDir() {
@@ -134,9 +140,26 @@ export async function startPostgres() {
   )
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    // pg_ctl, not a signal to our child: runuser does not pass signals on to the server.
     stop: async () => {
-      child.kill('SIGINT')
-      await new Promise((r) => child.once('exit', r))
+      const [stopCmd, stopArgs] = asServerUser(path.join(bin, 'pg_ctl'), [
+        'stop',
+        '-D',
+        data,
+        '-m',
+        'fast',
+        '-w',
+        '-t',
+        '20',
+      ])
+      spawnSync(stopCmd, stopArgs, { stdio: 'ignore' })
+      if (child.exitCode === null) {
+        child.kill('SIGKILL')
+        await Promise.race([
+          new Promise((r) => child.once('exit', r)),
+          new Promise((r) => setTimeout(r, 2000)),
+        ])
+      }
       rmSync(dir, { recursive: true, force: true })
     },
   }

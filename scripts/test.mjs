@@ -37,7 +37,13 @@ const child = spawn(
     env: { ...process.env, REDIS_URL: redis.url, TEST_DATABASE_URL: pg.url, LOG_LEVEL: 'silent' },
   },
 )
+// A watchdog far above the normal run (about 2 minutes), far below CI's 90-minute limit.
+const watchdog = setTimeout(() => {
+  console.error('npm test: still running after 30 minutes; stopping it')
+  child.kill('SIGKILL')
+}, 30 * 60_000)
 const code = await new Promise((resolve) => child.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0))))
+clearTimeout(watchdog)
 await Promise.allSettled([redis.stop(), pg.stop()])
 console.error(
   `npm test: ${files.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s, exit ${code}`,
