@@ -25,7 +25,14 @@ export async function serve(opts: ServeOptions): Promise<void> {
     const connection = createRedis(services.redisUrl, 'worker')
     connection.on('error', (err) => log.warn({ err: err.message }, 'redis (worker) error'))
     const workers = startWorkers(
-      { store: services.store, queues: services.queues, sources: services.sources, log },
+      {
+        store: services.store,
+        queues: services.queues,
+        sources: services.sources,
+        log,
+        catalogs: services.catalogs,
+        guardrails: { allowedRegions: config.allowedRegions, auditRoleName: config.auditRoleName },
+      },
       {
         connection,
         prefix: config.queuePrefix,

@@ -1,7 +1,11 @@
 import { type Job, UnrecoverableError } from 'bullmq'
+import { judgeGuardrails } from '../src/assess/guardrails.js'
+import type { AccountState } from '../src/org/account-state.js'
 import { AccountUnreachableError } from '../src/org/source.js'
+import { buildOrgTree, type OrgTree } from '../src/org/tree.js'
 import type { AccountJobData } from '../src/queue/names.js'
 import { SourceUnavailableError } from '../src/sources/resolver.js'
+import type { AccountResults } from '../src/store/sweeps-repo.js'
 import type { WorkerDeps } from './deps.js'
 
 /**
@@ -10,6 +14,38 @@ import type { WorkerDeps } from './deps.js'
  * Unreachable accounts are an outcome, not a failure: the job ends normally and the sweep goes on.
  */
 export function createAccountProcessor(deps: WorkerDeps) {
+  // Every account job of a sweep needs the sweep's org tree; parse it once per sweep, not per job.
+  const trees = new Map<string, Promise<OrgTree>>()
+  function treeOf(sweepId: string): Promise<OrgTree> {
+    let tree = trees.get(sweepId)
+    if (!tree) {
+      tree = deps.store.sweeps.orgSnapshot(sweepId).then((org) => {
+        if (!org) throw new Error(`sweep ${sweepId} has no organization snapshot`)
+        return buildOrgTree(org)
+      })
+      tree.catch(() => trees.delete(sweepId))
+      if (trees.size >= 4) trees.delete(trees.keys().next().value!)
+      trees.set(sweepId, tree)
+    }
+    return tree
+  }
+
+  async function assess(
+    sweepId: string,
+    accountId: string,
+    state: AccountState | undefined,
+  ): Promise<AccountResults> {
+    const [tree, catalog] = await Promise.all([treeOf(sweepId), deps.catalogs.guardrails()])
+    const report = judgeGuardrails(tree, accountId, state, catalog, deps.guardrails)
+    return {
+      guardrails: report.results.map((r) => ({
+        guardrailId: r.id,
+        verdict: r.verdict,
+        evidence: r.evidence,
+      })),
+    }
+  }
+
   return async (job: Job<AccountJobData>) => {
     const { sweepId, accountId } = job.data
     const { store, log } = deps
@@ -35,7 +71,13 @@ export function createAccountProcessor(deps: WorkerDeps) {
         ...(report?.stats ? { api: report.stats } : {}),
         ...(report?.configCompliance ? { configCompliance: report.configCompliance } : {}),
       }
-      await store.sweeps.completeAccount(sweepId, accountId, state, stats)
+      await store.sweeps.completeAccount(
+        sweepId,
+        accountId,
+        state,
+        stats,
+        await assess(sweepId, accountId, state),
+      )
       log.debug({ sweepId, accountId, ...stats }, 'account collected')
       return { outcome: 'collected' }
     } catch (err) {
@@ -43,7 +85,13 @@ export function createAccountProcessor(deps: WorkerDeps) {
       source?.takeAccountReport?.(sweepId, accountId)
       if (err instanceof AccountUnreachableError || err instanceof SourceUnavailableError) {
         const reason = err instanceof AccountUnreachableError ? err.reason : err.message
-        await store.sweeps.finishAccount(sweepId, accountId, 'unreachable', reason)
+        await store.sweeps.finishAccount(
+          sweepId,
+          accountId,
+          'unreachable',
+          reason,
+          await assess(sweepId, accountId, undefined),
+        )
         log.warn({ sweepId, accountId, reason }, 'account unreachable')
         return { outcome: 'unreachable' }
       }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino'
+import type { GuardrailSettings, PolicyCatalogs } from '../src/assess/guardrails.js'
 import type { Queues } from '../src/queue/producer.js'
 import type { SourceResolver } from '../src/sources/resolver.js'
 import type { Store } from '../src/store/index.js'
@@ -9,4 +10,7 @@ export interface WorkerDeps {
   queues: Queues
   sources: SourceResolver
   log: Logger
+  /** Loaded once per process, shared by every job. */
+  catalogs: PolicyCatalogs
+  guardrails: GuardrailSettings
 }

@@ -11,6 +11,7 @@ import { authPlugin } from './plugins/auth.js'
 import { metricsPlugin } from './plugins/metrics.js'
 import { openapiPlugin } from './plugins/openapi.js'
 import { problemsPlugin } from './plugins/problems.js'
+import { guardrailRoutes } from './routes/guardrails/index.js'
 import { healthRoutes } from './routes/health.js'
 import { sweepRoutes } from './routes/sweeps/index.js'
 import { AccountResult, Sweep } from './routes/sweeps/schemas.js'
@@ -66,5 +67,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes, { db: deps.store.handle.db, redis: deps.redis })
   await app.register(sweepRoutes, { store: deps.store, queues: deps.queues, sources: deps.sources })
+  await app.register(guardrailRoutes, { store: deps.store })
   return app as unknown as FastifyInstance
 }

@@ -2,6 +2,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
+import { createPolicyCatalogs, type PolicyCatalogs } from '../assess/guardrails.js'
 import type { Config } from '../config/index.js'
 import { createQueues, type Queues } from '../queue/producer.js'
 import { createRedis } from '../queue/redis.js'
@@ -19,6 +20,8 @@ export interface Services {
   producerRedis: Redis
   queues: Queues
   sources: SourceResolver
+  /** iam-data and guardrail probe sets, loaded once on first use. */
+  catalogs: PolicyCatalogs
   close(): Promise<void>
 }
 
@@ -76,7 +79,8 @@ export async function openServices(
       },
     })
     closers.push(() => sources.close())
-    return { config, log, store, redisUrl: redis.url, producerRedis, queues, sources, close }
+    const catalogs = createPolicyCatalogs()
+    return { config, log, store, redisUrl: redis.url, producerRedis, queues, sources, catalogs, close }
   } catch (err) {
     await close()
     throw err

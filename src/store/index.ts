@@ -1,4 +1,5 @@
 import { type DatabaseHandle, type DatabaseOptions, openDatabase } from './database.js'
+import { createGuardrailsRepo, type GuardrailsRepo } from './guardrails-repo.js'
 import { migrate } from './migrate.js'
 import { createSweepsRepo, type SweepsRepo } from './sweeps-repo.js'
 import { createTokensRepo, type TokensRepo } from './tokens-repo.js'
@@ -7,6 +8,7 @@ export interface Store {
   handle: DatabaseHandle
   sweeps: SweepsRepo
   tokens: TokensRepo
+  guardrails: GuardrailsRepo
   close(): Promise<void>
 }
 
@@ -23,6 +25,7 @@ export async function openStore(opts: DatabaseOptions & { migrate?: boolean }): 
     handle,
     sweeps: createSweepsRepo(handle.db),
     tokens: createTokensRepo(handle.db),
+    guardrails: createGuardrailsRepo(handle.db),
     close: () => handle.close(),
   }
 }

@@ -1,7 +1,7 @@
-import { sql } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import type { OrgSnapshot, SweepScope } from '../org/types.js'
 import type { Db } from './database.js'
-import type { AccountOutcome, SweepAccountRow, SweepRow, SweepStatus } from './schema.js'
+import type { AccountOutcome, Database, SweepAccountRow, SweepRow, SweepStatus } from './schema.js'
 
 export interface NewSweepInput {
   id: string
@@ -16,6 +16,17 @@ export interface AccountPlan {
   accountId: string
   accountName: string
   ouPath: string
+}
+
+export interface GuardrailRow {
+  guardrailId: string
+  verdict: 'enforced' | 'not-enforced' | 'exempted' | 'not-applicable'
+  evidence: unknown
+}
+
+/** What an account job writes, all in one transaction. */
+export interface AccountResults {
+  guardrails?: GuardrailRow[]
 }
 
 export interface Progress {
@@ -148,9 +159,16 @@ export function createSweepsRepo(db: Db) {
         .executeTakeFirst()
     },
 
-    /** Writes the account's state and outcome together; later issues add findings to this transaction. */
-    async completeAccount(sweepId: string, accountId: string, state: unknown, stats: unknown): Promise<void> {
+    /** Writes the account's state, results and outcome together, or nothing. */
+    async completeAccount(
+      sweepId: string,
+      accountId: string,
+      state: unknown,
+      stats: unknown,
+      results: AccountResults = {},
+    ): Promise<void> {
       await db.transaction().execute(async (trx) => {
+        await writeResults(trx, sweepId, accountId, results)
         await trx
           .insertInto('account_snapshots')
           .values({ sweep_id: sweepId, account_id: accountId, state: JSON.stringify(state) })
@@ -170,19 +188,45 @@ export function createSweepsRepo(db: Db) {
       })
     },
 
+    /** Records an outcome without collected state; guardrails can still be judged from the org. */
     async finishAccount(
       sweepId: string,
       accountId: string,
       status: 'unreachable' | 'failed' | 'cancelled',
       reason: string,
+      results: AccountResults = {},
     ): Promise<void> {
-      await db
-        .updateTable('sweep_accounts')
-        .set({ status, reason, finished_at: sql`now()` })
+      await db.transaction().execute(async (trx) => {
+        const r = await trx
+          .updateTable('sweep_accounts')
+          .set({ status, reason, finished_at: sql`now()` })
+          .where('sweep_id', '=', sweepId)
+          .where('account_id', '=', accountId)
+          .where('status', 'in', ['pending', 'running'])
+          .executeTakeFirst()
+        if (r.numUpdatedRows > 0n) await writeResults(trx, sweepId, accountId, results)
+      })
+    },
+
+    /** The newest completed sweep: what "latest" means for guardrails, simulation and what-if. */
+    async latestCompleted(): Promise<SweepRow | undefined> {
+      return db
+        .selectFrom('sweeps')
+        .selectAll()
+        .where('status', '=', 'completed')
+        .orderBy('finished_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst()
+    },
+
+    async orgSnapshot(sweepId: string): Promise<OrgSnapshot | undefined> {
+      const row = await db
+        .selectFrom('org_snapshots')
+        .select('snapshot')
         .where('sweep_id', '=', sweepId)
-        .where('account_id', '=', accountId)
-        .where('status', 'in', ['pending', 'running'])
-        .execute()
+        .executeTakeFirst()
+      return row?.snapshot as OrgSnapshot | undefined
     },
 
     async progress(sweepId: string): Promise<Progress> {
@@ -289,3 +333,31 @@ export function createSweepsRepo(db: Db) {
 }
 
 export type SweepsRepo = ReturnType<typeof createSweepsRepo>
+
+/** Replaces the account's results of this sweep, so a retried job rewrites rather than duplicates. */
+async function writeResults(
+  trx: Transaction<Database>,
+  sweepId: string,
+  accountId: string,
+  results: AccountResults,
+) {
+  if (!results.guardrails) return
+  await trx
+    .deleteFrom('guardrail_results')
+    .where('sweep_id', '=', sweepId)
+    .where('account_id', '=', accountId)
+    .execute()
+  if (results.guardrails.length === 0) return
+  await trx
+    .insertInto('guardrail_results')
+    .values(
+      results.guardrails.map((g) => ({
+        sweep_id: sweepId,
+        account_id: accountId,
+        guardrail_id: g.guardrailId,
+        verdict: g.verdict,
+        evidence: JSON.stringify(g.evidence),
+      })),
+    )
+    .execute()
+}

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
 import pg from 'pg'
-import { pino } from 'pino'
+import { type Logger, pino } from 'pino'
 import { buildApp } from '../../src/api/app.js'
+import { createPolicyCatalogs } from '../../src/assess/guardrails.js'
 import { createQueues, type Queues } from '../../src/queue/producer.js'
 import { createRedis } from '../../src/queue/redis.js'
 import { createSourceResolver, type SourceResolver } from '../../src/sources/resolver.js'
@@ -11,6 +12,9 @@ import { openStore, type Store } from '../../src/store/index.js'
 import { startWorkers, type Workers } from '../../workers/index.js'
 
 export type StoreKind = 'pglite' | 'postgres'
+
+/** iam-data takes about a second to load: one copy per test process. */
+const sharedCatalogs = createPolicyCatalogs()
 export const STORE_KINDS: StoreKind[] = ['pglite', 'postgres']
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -82,7 +86,16 @@ export interface TestContext {
  * own, the real app, and (unless `workers: false`) the real workers.
  */
 export async function createTestContext(
-  opts: { store?: StoreKind; workers?: boolean; sources?: SourceResolver; accountAttempts?: number } = {},
+  opts: {
+    store?: StoreKind
+    workers?: boolean
+    sources?: SourceResolver
+    accountAttempts?: number
+    /** Logger of the workers and the app; default: workers silent, app without a logger. */
+    log?: Logger
+    /** The region allowlist guardrails are judged against; default: the demo organization's. */
+    allowedRegions?: string[]
+  } = {},
 ): Promise<TestContext> {
   const db = await openTestStore(opts.store ?? 'pglite')
   const store = db.store
@@ -95,15 +108,25 @@ export async function createTestContext(
     accountBackoffMs: 50,
   })
   const sources = opts.sources ?? createSourceResolver()
-  const log = pino({ level: 'silent' })
+  const log = opts.log ?? pino({ level: 'silent' })
   const workers =
     opts.workers === false
       ? undefined
       : startWorkers(
-          { store, queues, sources, log },
+          {
+            store,
+            queues,
+            sources,
+            log,
+            catalogs: sharedCatalogs,
+            guardrails: {
+              allowedRegions: opts.allowedRegions ?? ['eu-west-1', 'eu-central-1'],
+              auditRoleName: 'OrgwardenAudit',
+            },
+          },
           { connection: workerRedis, prefix, accountConcurrency: 4 },
         )
-  const app = await buildApp({ store, queues, sources, redis, logger: false })
+  const app = await buildApp({ store, queues, sources, redis, logger: opts.log ?? false })
   const read = (await store.tokens.create('test-read', 'read')).token
   const write = (await store.tokens.create('test-write', 'write')).token
   return {

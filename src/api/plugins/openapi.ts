@@ -20,6 +20,7 @@ export const openapiPlugin = fp(async (app: FastifyInstance) => {
       info: OPENAPI_INFO,
       tags: [
         { name: 'sweeps', description: 'Org-wide collections of IAM state' },
+        { name: 'guardrails', description: 'What SCPs really enforce in each account' },
         { name: 'health', description: 'Liveness and readiness' },
       ],
       components: {
