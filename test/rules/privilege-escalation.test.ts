@@ -112,7 +112,7 @@ describe('principal.privilege-escalation: IAM methods', () => {
     assert.deepEqual(finding && methodsOf(finding), ['iam:CreateAccessKey'])
   })
 
-  test('policy variables are resolved: PutUserPolicy on ${aws:username} is escalation on itself', async () => {
+  test('policy variables are resolved: PutUserPolicy on the aws:username variable is escalation on itself', async () => {
     const state = demoState(ID.dev)
     addCustomerPolicy(
       state,
@@ -120,6 +120,7 @@ describe('principal.privilege-escalation: IAM methods', () => {
       doc({
         Effect: 'Allow',
         Action: ['iam:PutUserPolicy', 'iam:ListUserPolicies'],
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a template
         Resource: 'arn:aws:iam::*:user/${aws:username}',
       }),
       [group(state, 'developers')],

@@ -42,7 +42,7 @@ function overTrust(
 
 /** AWS principals of a statement that sit in an account outside the organization. */
 function externalEntries(statement: TrustStatement, state: AccountState, ctx: RuleContext) {
-  if (pinnedToOrg(statement, ctx.orgId)) return []
+  if (pinnedToOrg(statement, ctx.orgId ?? ctx.orgTree?.snapshot.organization.id)) return []
   return statement.aws
     .map((entry) => ({ principal: entry, accountId: accountOfPrincipal(entry) }))
     .filter(
