@@ -1,4 +1,5 @@
 import { type Job, UnrecoverableError } from 'bullmq'
+import { assessFindings } from '../src/assess/findings.js'
 import { judgeGuardrails } from '../src/assess/guardrails.js'
 import type { AccountState } from '../src/org/account-state.js'
 import { AccountUnreachableError } from '../src/org/source.js'
@@ -35,7 +36,11 @@ export function createAccountProcessor(deps: WorkerDeps) {
     accountId: string,
     state: AccountState | undefined,
   ): Promise<AccountResults> {
-    const [tree, catalog] = await Promise.all([treeOf(sweepId), deps.catalogs.guardrails()])
+    const [tree, catalog, iam] = await Promise.all([
+      treeOf(sweepId),
+      deps.catalogs.guardrails(),
+      deps.catalogs.iam(),
+    ])
     const report = judgeGuardrails(tree, accountId, state, catalog, deps.guardrails)
     return {
       guardrails: report.results.map((r) => ({
@@ -43,6 +48,8 @@ export function createAccountProcessor(deps: WorkerDeps) {
         verdict: r.verdict,
         evidence: r.evidence,
       })),
+      // Findings need a complete collection: an unreachable account confirms and resolves nothing.
+      findings: state ? assessFindings(tree, state, report, iam, deps.guardrails.allowedRegions) : undefined,
     }
   }
 

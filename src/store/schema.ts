@@ -78,6 +78,20 @@ export interface FindingsTable {
   resolved_at: NullableTimestamp
   suppressed_reason: string | null
   suppressed_until: NullableTimestamp
+  suppressed_by: string | null
+  suppressed_at: NullableTimestamp
+  account_name: Generated<string>
+  ou_path: Generated<string>
+}
+
+export type FindingEventKind = 'opened' | 'resolved' | 'reopened' | 'suppressed' | 'unsuppressed'
+
+export interface FindingEventsTable {
+  id: string
+  finding_id: string
+  sweep_id: string | null
+  kind: FindingEventKind
+  created_at: DefaultTimestamp
 }
 
 export interface GuardrailResultsTable {
@@ -104,6 +118,7 @@ export interface Database {
   sweep_accounts: SweepAccountsTable
   account_snapshots: AccountSnapshotsTable
   findings: FindingsTable
+  finding_events: FindingEventsTable
   guardrail_results: GuardrailResultsTable
   api_tokens: ApiTokensTable
 }
@@ -112,3 +127,4 @@ export type SweepRow = Selectable<SweepsTable>
 export type NewSweep = Insertable<SweepsTable>
 export type SweepAccountRow = Selectable<SweepAccountsTable>
 export type ApiTokenRow = Selectable<ApiTokensTable>
+export type FindingRow = Selectable<FindingsTable>

@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely'
 import type { OrgSnapshot, SweepScope } from '../org/types.js'
 import type { Db } from './database.js'
+import { type AccountFindings, applyAccountFindings } from './findings-lifecycle.js'
 import type { AccountOutcome, Database, SweepAccountRow, SweepRow, SweepStatus } from './schema.js'
 
 export interface NewSweepInput {
@@ -27,6 +28,8 @@ export interface GuardrailRow {
 /** What an account job writes, all in one transaction. */
 export interface AccountResults {
   guardrails?: GuardrailRow[]
+  /** Only for a complete collection: an unreachable account confirms and resolves nothing. */
+  findings?: AccountFindings
 }
 
 export interface Progress {
@@ -313,6 +316,7 @@ export function createSweepsRepo(db: Db) {
             unreachable: count('unreachable'),
             failed: count('failed'),
             cancelled: count('cancelled'),
+            findings_count: sql`(SELECT count(*)::int FROM findings WHERE last_seen_sweep = ${id})`,
             finished_at: sql`now()`,
           })
           .where('id', '=', id)
@@ -341,6 +345,7 @@ async function writeResults(
   accountId: string,
   results: AccountResults,
 ) {
+  if (results.findings) await applyAccountFindings(trx, sweepId, accountId, results.findings)
   if (!results.guardrails) return
   await trx
     .deleteFrom('guardrail_results')
