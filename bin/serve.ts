@@ -56,6 +56,8 @@ export async function serve(opts: ServeOptions): Promise<void> {
       logger: log,
       bodyLimitBytes: config.bodyLimitBytes,
       rateLimitPerMinute: config.rateLimitPerMinute,
+      catalogs: services.catalogs,
+      guardrails: { allowedRegions: config.allowedRegions, auditRoleName: config.auditRoleName },
     })
     address = await app.listen({ port: config.port, host: config.host })
     closers.unshift(() => app.close())

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
+import { createPolicyCatalogs, type GuardrailSettings, type PolicyCatalogs } from '../assess/guardrails.js'
 import type { Queues } from '../queue/producer.js'
 import type { SourceResolver } from '../sources/resolver.js'
 import type { Store } from '../store/index.js'
@@ -11,10 +12,14 @@ import { authPlugin } from './plugins/auth.js'
 import { metricsPlugin } from './plugins/metrics.js'
 import { openapiPlugin } from './plugins/openapi.js'
 import { problemsPlugin } from './plugins/problems.js'
+import { findingRoutes } from './routes/findings/index.js'
 import { guardrailRoutes } from './routes/guardrails/index.js'
 import { healthRoutes } from './routes/health.js'
+import { ruleRoutes } from './routes/rules/index.js'
+import { simulateRoutes } from './routes/simulate/index.js'
 import { sweepRoutes } from './routes/sweeps/index.js'
 import { AccountResult, Sweep } from './routes/sweeps/schemas.js'
+import { whatIfRoutes } from './routes/what-if/index.js'
 import { Problem } from './schemas/common.js'
 
 export interface AppDeps {
@@ -26,6 +31,10 @@ export interface AppDeps {
   logger: Logger | false
   bodyLimitBytes?: number
   rateLimitPerMinute?: number
+  /** iam-data and guardrail probe sets, shared with the workers; built lazily here when absent. */
+  catalogs?: PolicyCatalogs
+  /** What what-if judges guardrails against; default: the configuration's defaults. */
+  guardrails?: GuardrailSettings
 }
 
 /**
@@ -68,5 +77,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { db: deps.store.handle.db, redis: deps.redis })
   await app.register(sweepRoutes, { store: deps.store, queues: deps.queues, sources: deps.sources })
   await app.register(guardrailRoutes, { store: deps.store })
+  await app.register(findingRoutes, { store: deps.store })
+  await app.register(ruleRoutes)
+  const catalogs = deps.catalogs ?? createPolicyCatalogs()
+  await app.register(simulateRoutes, { store: deps.store, catalogs })
+  await app.register(whatIfRoutes, {
+    store: deps.store,
+    catalogs,
+    guardrails: deps.guardrails ?? {
+      allowedRegions: ['us-east-1', 'eu-west-1'],
+      auditRoleName: 'OrgwardenAudit',
+    },
+  })
   return app as unknown as FastifyInstance
 }

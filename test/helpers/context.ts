@@ -126,7 +126,18 @@ export async function createTestContext(
           },
           { connection: workerRedis, prefix, accountConcurrency: 4 },
         )
-  const app = await buildApp({ store, queues, sources, redis, logger: opts.log ?? false })
+  const app = await buildApp({
+    store,
+    queues,
+    sources,
+    redis,
+    logger: opts.log ?? false,
+    catalogs: sharedCatalogs,
+    guardrails: {
+      allowedRegions: opts.allowedRegions ?? ['eu-west-1', 'eu-central-1'],
+      auditRoleName: 'OrgwardenAudit',
+    },
+  })
   const read = (await store.tokens.create('test-read', 'read')).token
   const write = (await store.tokens.create('test-write', 'write')).token
   return {
