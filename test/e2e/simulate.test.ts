@@ -143,6 +143,19 @@ describe('POST /v1/simulate on the demo organization', () => {
     assert.ok(
       role.evaluatedPolicies.identity.some((p: { name?: string }) => p.name === 'payments-api-runtime'),
     )
+    // AWS-managed policies whose documents the sweep lacks are named as not evaluated, not guessed.
+    const audit = (
+      await simulate({
+        principal: { arn: `arn:aws:iam::${PAYMENTS_PROD}:role/OrgwardenAudit` },
+        action: 'iam:GetRole',
+        region: 'eu-west-1',
+      })
+    ).json()
+    assert.equal(audit.principal.collected, true)
+    assert.ok(
+      audit.warnings.some((w: string) => w.includes('SecurityAudit') && w.includes('not evaluated')),
+      JSON.stringify(audit.warnings),
+    )
     // Even ops-jane cannot leave the organization: the SCP deny wins over her *:*.
     const leave = (
       await simulate({
