@@ -11,6 +11,8 @@ const SCP_DOC =
   'https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples.html'
 
 interface GuardrailText {
+  /** Completes "Account <id> …" in a finding's title. */
+  finding: string
   title: string
   severity: Severity
   rationale: string
@@ -19,6 +21,7 @@ interface GuardrailText {
 
 const TEXT: Record<GuardrailId, GuardrailText> = {
   'deny-leave-organization': {
+    finding: 'can leave the organization',
     title: 'Accounts can leave the organization',
     severity: 'high',
     rationale:
@@ -26,12 +29,14 @@ const TEXT: Record<GuardrailId, GuardrailText> = {
     fix: 'Attach an SCP denying organizations:LeaveOrganization at the root or at every OU.',
   },
   'region-allowlist': {
+    finding: 'can use regions outside the allowlist',
     title: 'Regions outside the allowlist are usable',
     severity: 'medium',
     rationale: 'Regions nobody watches are where forgotten or malicious resources run unseen.',
     fix: 'Attach a region-deny SCP (aws:RequestedRegion not in the allowed list, global services exempted).',
   },
   'restrict-root-user': {
+    finding: 'does not restrict its root user by SCP',
     title: 'The root user is not restricted by SCP',
     severity: 'high',
     rationale:
@@ -39,42 +44,49 @@ const TEXT: Record<GuardrailId, GuardrailText> = {
     fix: 'Attach an SCP denying * when aws:PrincipalArn is like arn:aws:iam::*:root.',
   },
   'deny-root-access-keys': {
+    finding: 'lets its root user create access keys',
     title: 'The root user may create access keys',
     severity: 'high',
     rationale: 'Root access keys are the most dangerous credential an account can have.',
     fix: 'Attach an SCP denying iam:CreateAccessKey when aws:PrincipalArn is like arn:aws:iam::*:root.',
   },
   'protect-cloudtrail': {
+    finding: 'lets principals stop or change CloudTrail',
     title: 'CloudTrail can be stopped or changed',
     severity: 'high',
     rationale: 'Whoever can stop the trail can act without a record.',
     fix: 'Attach an SCP denying cloudtrail:StopLogging, DeleteTrail, UpdateTrail and PutEventSelectors, exempting only the platform role.',
   },
   'protect-config': {
+    finding: 'lets principals stop or delete AWS Config',
     title: 'AWS Config can be stopped or deleted',
     severity: 'high',
     rationale: 'Stopping the recorder removes configuration history and every Config rule’s view.',
     fix: 'Attach an SCP denying config:StopConfigurationRecorder, DeleteConfigurationRecorder and DeleteDeliveryChannel.',
   },
   'protect-guardduty': {
+    finding: 'lets principals disable GuardDuty',
     title: 'GuardDuty can be disabled',
     severity: 'high',
     rationale: 'Disabling GuardDuty or leaving its administrator blinds threat detection.',
     fix: 'Attach an SCP denying guardduty:DeleteDetector, UpdateDetector and the disassociate actions.',
   },
   'protect-security-hub': {
+    finding: 'lets principals disable Security Hub',
     title: 'Security Hub can be disabled',
     severity: 'medium',
     rationale: 'Disabling Security Hub or its standards hides findings from the security team.',
     fix: 'Attach an SCP denying securityhub:DisableSecurityHub, BatchDisableStandards and the disassociate actions.',
   },
   'protect-access-analyzer': {
+    finding: 'lets principals delete IAM Access Analyzer',
     title: 'IAM Access Analyzer can be deleted',
     severity: 'medium',
     rationale: 'Deleting the analyzer stops the reporting of resources shared outside the account.',
     fix: 'Attach an SCP denying access-analyzer:DeleteAnalyzer.',
   },
   'protect-audit-role': {
+    finding: 'lets principals change the Orgwarden audit role',
     title: 'The audit role can be changed',
     severity: 'high',
     rationale: 'Whoever can rewrite the audit role can blind Orgwarden in that account.',
@@ -115,7 +127,7 @@ export function guardrailFinding(
   return {
     ruleId: `${GUARDRAIL_RULE_PREFIX}${result.id}`,
     resourceArn: accountArn(accountId, partition),
-    title: `${text.title} in account ${accountId}`,
+    title: `Account ${accountId} ${text.finding}`,
     evidence: {
       verdict: result.verdict,
       escapes: result.evidence.escapes,

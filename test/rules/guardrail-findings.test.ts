@@ -1,0 +1,86 @@
+/**
+ * Guardrail verdicts from the policy engine, judged on the demo organization's SCP chains, turned
+ * into findings: planted mistakes 17 (protect-logging exempts every role) and 18
+ * (deny-leave-organization missing on the Security and Suspended OUs).
+ */
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { buildOrgTree } from '../../src/org/tree.js'
+import {
+  buildGuardrailCatalog,
+  type GuardrailResult,
+  genericProbePrincipals,
+  judgeAccountGuardrails,
+  type ProbePrincipal,
+  probePrincipalFromArn,
+} from '../../src/policy/index.js'
+import { guardrailFinding } from '../../src/rules/index.js'
+import { ALLOWED_REGIONS, DEMO, ID, iamCatalog } from './helpers.js'
+
+const tree = buildOrgTree(DEMO.organization)
+
+async function judge(accountId: string, principals: ProbePrincipal[] = genericProbePrincipals(accountId)) {
+  const catalog = buildGuardrailCatalog(await iamCatalog())
+  const scpChain = tree.policyChain(accountId, 'SERVICE_CONTROL_POLICY').map((level) => ({
+    targetId: level.targetId,
+    name: level.name,
+    policies: level.policies.map((p) => ({ id: p.id, name: p.name, document: p.content })),
+  }))
+  return judgeAccountGuardrails(
+    {
+      accountId,
+      isManagementAccount: tree.isManagementAccount(accountId),
+      scpChain,
+      principals,
+      allowedRegions: ALLOWED_REGIONS,
+      auditRoleName: 'OrgwardenAudit',
+      orgId: DEMO.organization.organization.id,
+      orgPaths: [tree.orgPath(accountId)],
+    },
+    catalog,
+  )
+}
+
+const findingIds = (accountId: string, results: GuardrailResult[]) =>
+  results.flatMap((r) => guardrailFinding(accountId, r)?.ruleId ?? []).sort()
+
+describe('guardrailFinding', () => {
+  test('18: deny-leave-organization is a finding in the Security OU (log-archive), not in Workloads', async () => {
+    const log = await judge(ID.logArchive)
+    assert.ok(findingIds(ID.logArchive, log.results).includes('guardrail.deny-leave-organization'))
+    const prod = await judge(ID.prod)
+    assert.ok(!findingIds(ID.prod, prod.results).includes('guardrail.deny-leave-organization'))
+  })
+
+  test('17: protect-logging exempts every role, so CloudTrail and Config are not protected', async () => {
+    const { results } = await judge(ID.prod)
+    const trail = results.find((r) => r.id === 'protect-cloudtrail')!
+    const finding = guardrailFinding(ID.prod, trail)
+    assert.equal(finding?.ruleId, 'guardrail.protect-cloudtrail')
+    assert.equal(finding?.resourceArn, `arn:aws:iam::${ID.prod}:root`)
+    assert.equal(finding?.title, `Account ${ID.prod} lets principals stop or change CloudTrail`)
+    assert.deepEqual(
+      (finding?.evidence.escapes as Array<{ principal: string }>).map((e) => e.principal),
+      ['any IAM role'],
+    )
+    assert.ok(findingIds(ID.prod, results).includes('guardrail.protect-config'))
+  })
+
+  test('near misses: enforced, exempted and not-applicable verdicts are no finding', async () => {
+    const prod = await judge(ID.prod)
+    const enforced = prod.results.filter((r) => r.verdict === 'enforced')
+    assert.ok(enforced.some((r) => r.id === 'region-allowlist'))
+    for (const r of enforced) assert.equal(guardrailFinding(ID.prod, r), undefined)
+
+    const management = await judge(ID.management)
+    assert.ok(management.results.every((r) => r.verdict === 'not-applicable'))
+    assert.deepEqual(findingIds(ID.management, management.results), [])
+
+    // Only the named break-glass role escapes the region allowlist: exempted, by design.
+    const breakGlass = probePrincipalFromArn(`arn:aws:iam::${ID.prod}:role/BreakGlassAdmin`)!
+    const withBreakGlass = await judge(ID.prod, [...genericProbePrincipals(ID.prod), breakGlass])
+    const region = withBreakGlass.results.find((r) => r.id === 'region-allowlist')!
+    assert.equal(region.verdict, 'exempted')
+    assert.equal(guardrailFinding(ID.prod, region), undefined)
+  })
+})
