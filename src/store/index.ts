@@ -1,4 +1,5 @@
 import { type DatabaseHandle, type DatabaseOptions, openDatabase } from './database.js'
+import { createFindingsRepo, type FindingsRepo } from './findings-repo.js'
 import { createGuardrailsRepo, type GuardrailsRepo } from './guardrails-repo.js'
 import { migrate } from './migrate.js'
 import { createSweepsRepo, type SweepsRepo } from './sweeps-repo.js'
@@ -9,6 +10,7 @@ export interface Store {
   sweeps: SweepsRepo
   tokens: TokensRepo
   guardrails: GuardrailsRepo
+  findings: FindingsRepo
   close(): Promise<void>
 }
 
@@ -26,6 +28,7 @@ export async function openStore(opts: DatabaseOptions & { migrate?: boolean }): 
     sweeps: createSweepsRepo(handle.db),
     tokens: createTokensRepo(handle.db),
     guardrails: createGuardrailsRepo(handle.db),
+    findings: createFindingsRepo(handle.db),
     close: () => handle.close(),
   }
 }

@@ -21,6 +21,7 @@ export const openapiPlugin = fp(async (app: FastifyInstance) => {
       tags: [
         { name: 'sweeps', description: 'Org-wide collections of IAM state' },
         { name: 'guardrails', description: 'What SCPs really enforce in each account' },
+        { name: 'findings', description: 'IAM best-practice findings and the rule catalogue' },
         { name: 'health', description: 'Liveness and readiness' },
       ],
       components: {

@@ -1,0 +1,249 @@
+import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
+import { catalogueMetadata } from '../../../rules/index.js'
+import { SEVERITY_ORDER, type Severity } from '../../../store/findings-repo.js'
+import type { Store } from '../../../store/index.js'
+import type { FindingRow } from '../../../store/schema.js'
+import { decodeCursor, encodeCursor } from '../../cursor.js'
+import { Errors, invalidField } from '../../errors.js'
+import { AccountId, authErrors, OuOrRootId, PageQuery, problemRef } from '../../schemas/common.js'
+
+const SeverityEnum = Type.Unsafe<Severity>({ type: 'string', enum: [...SEVERITY_ORDER] })
+const StatusEnum = Type.Unsafe<'open' | 'resolved' | 'suppressed'>({
+  type: 'string',
+  enum: ['open', 'resolved', 'suppressed'],
+})
+
+const Finding = Type.Object(
+  {
+    id: Type.String(),
+    fingerprint: Type.String(),
+    ruleId: Type.String(),
+    severity: SeverityEnum,
+    status: StatusEnum,
+    title: Type.String(),
+    accountId: Type.String(),
+    accountName: Type.String(),
+    ouPath: Type.String(),
+    resourceArn: Type.String(),
+    evidence: Type.Object({}, { additionalProperties: true }),
+    firstSeenAt: Type.String({ format: 'date-time' }),
+    lastSeenAt: Type.String({ format: 'date-time' }),
+    firstSeenSweep: Type.String(),
+    lastSeenSweep: Type.String(),
+    resolvedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    suppression: Type.Union([
+      Type.Object({
+        reason: Type.String(),
+        by: Type.Union([Type.String(), Type.Null()]),
+        until: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+      }),
+      Type.Null(),
+    ]),
+  },
+  { $id: 'Finding' },
+)
+
+const ListQuery = Type.Object(
+  {
+    ...PageQuery,
+    ruleId: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 50 })),
+    severity: Type.Optional({ ...SeverityEnum, description: 'At least this severe.' }),
+    accountId: Type.Optional(AccountId),
+    ouId: Type.Optional(OuOrRootId),
+    status: Type.Optional(StatusEnum),
+    control: Type.Optional(
+      Type.String({
+        maxLength: 100,
+        description: 'A control id: CIS-1.14 (any CIS version), IAM.3, or a Config rule name.',
+      }),
+    ),
+    resource: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 300, description: 'Substring of the resource ARN.' }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+const Params = Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false })
+
+const SuppressBody = Type.Object(
+  {
+    reason: Type.String({ minLength: 3, maxLength: 1000 }),
+    until: Type.Optional(Type.String({ format: 'date-time', description: 'The suppression expires then.' })),
+  },
+  { additionalProperties: false },
+)
+
+const isCursor = (v: unknown): v is { i: string } =>
+  typeof v === 'object' && v !== null && typeof (v as { i: unknown }).i === 'string'
+
+function view(f: FindingRow) {
+  return {
+    id: f.id,
+    fingerprint: f.fingerprint,
+    ruleId: f.rule_id,
+    severity: f.severity,
+    status: f.status,
+    title: f.title,
+    accountId: f.account_id,
+    accountName: f.account_name,
+    ouPath: f.ou_path,
+    resourceArn: f.resource_arn,
+    evidence: f.evidence as Record<string, unknown>,
+    firstSeenAt: f.first_seen_at.toISOString(),
+    lastSeenAt: f.last_seen_at.toISOString(),
+    firstSeenSweep: f.first_seen_sweep,
+    lastSeenSweep: f.last_seen_sweep,
+    resolvedAt: f.resolved_at?.toISOString() ?? null,
+    suppression:
+      f.status === 'suppressed'
+        ? {
+            reason: f.suppressed_reason ?? '',
+            by: f.suppressed_by,
+            until: f.suppressed_until?.toISOString() ?? null,
+          }
+        : null,
+  }
+}
+
+/** Rule ids answering a control id, whatever CIS version or mapping family names it. */
+function rulesForControl(control: string): string[] {
+  const wanted = control.replace(/^CIS[-\s]?/i, '').toLowerCase()
+  const isCis = /^cis/i.test(control)
+  return catalogueMetadata()
+    .filter((r) => {
+      const c = r.controls as Record<string, readonly string[] | undefined>
+      const cis = [...(c.cisV3 ?? []), ...(c.cisV5 ?? []), ...(c.cisV6 ?? [])]
+      const others = [...(c.securityHub ?? []), ...(c.configRule ?? [])]
+      return (isCis ? cis : others).some((v) => v.toLowerCase() === wanted)
+    })
+    .map((r) => r.id)
+}
+
+export async function findingRoutes(app: FastifyInstance, deps: { store: Store }) {
+  const { store } = deps
+  app.addSchema(Finding)
+
+  app.get(
+    '/v1/findings',
+    {
+      schema: {
+        tags: ['findings'],
+        summary: 'Findings across the organization, filtered and paged',
+        security: [{ bearer: [] }],
+        querystring: ListQuery,
+        response: {
+          200: Type.Object({
+            items: Type.Array(Type.Ref('Finding')),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
+          ...authErrors,
+        },
+      },
+    },
+    async (req) => {
+      const q = req.query as {
+        limit?: number
+        cursor?: string
+        ruleId?: string[]
+        severity?: Severity
+        accountId?: string
+        ouId?: string
+        status?: 'open' | 'resolved' | 'suppressed'
+        control?: string
+        resource?: string
+      }
+      let ruleIds = q.ruleId
+      if (q.control) {
+        const byControl = rulesForControl(q.control)
+        if (byControl.length === 0)
+          throw invalidField('querystring.control', `no rule maps to control ${q.control}`)
+        ruleIds = ruleIds ? ruleIds.filter((r) => byControl.includes(r)) : byControl
+        if (ruleIds.length === 0) return { items: [], nextCursor: null }
+      }
+      const limit = q.limit ?? 50
+      const rows = await store.findings.list({
+        ruleIds,
+        minSeverity: q.severity,
+        accountId: q.accountId,
+        ouId: q.ouId,
+        status: q.status,
+        resource: q.resource,
+        after: q.cursor ? decodeCursor(q.cursor, isCursor).i : undefined,
+        limit: limit + 1,
+      })
+      const page = rows.slice(0, limit)
+      return {
+        items: page.map(view),
+        nextCursor: rows.length > limit ? encodeCursor({ i: page.at(-1)!.id }) : null,
+      }
+    },
+  )
+
+  app.get(
+    '/v1/findings/:id',
+    {
+      schema: {
+        tags: ['findings'],
+        summary: 'One finding with its evidence',
+        security: [{ bearer: [] }],
+        params: Params,
+        response: { 200: Type.Ref('Finding'), 404: problemRef, ...authErrors },
+      },
+    },
+    async (req) => {
+      const row = await store.findings.get((req.params as { id: string }).id)
+      if (!row) throw new Errors.NotFound('no such finding')
+      return view(row)
+    },
+  )
+
+  app.post(
+    '/v1/findings/:id/suppress',
+    {
+      config: { auth: 'write' },
+      schema: {
+        tags: ['findings'],
+        summary: 'Suppress a finding (reason, optional expiry); it notifies no one until it expires',
+        security: [{ bearer: [] }],
+        params: Params,
+        body: SuppressBody,
+        response: { 200: Type.Ref('Finding'), 404: problemRef, 409: problemRef, ...authErrors },
+      },
+    },
+    async (req) => {
+      const { id } = req.params as { id: string }
+      const body = req.body as { reason: string; until?: string }
+      const until = body.until ? new Date(body.until) : null
+      if (until && until.getTime() <= Date.now()) throw invalidField('body.until', 'must be in the future')
+      const existing = await store.findings.get(id)
+      if (!existing) throw new Errors.NotFound('no such finding')
+      if (existing.status === 'resolved') throw new Errors.Conflict('a resolved finding cannot be suppressed')
+      const row = await store.findings.suppress(id, req.principal?.name ?? 'unknown', body.reason, until)
+      return view(row!)
+    },
+  )
+
+  app.delete(
+    '/v1/findings/:id/suppress',
+    {
+      config: { auth: 'write' },
+      schema: {
+        tags: ['findings'],
+        summary: 'Lift a suppression: the finding is open again',
+        security: [{ bearer: [] }],
+        params: Params,
+        response: { 200: Type.Ref('Finding'), 404: problemRef, 409: problemRef, ...authErrors },
+      },
+    },
+    async (req) => {
+      const { id } = req.params as { id: string }
+      const existing = await store.findings.get(id)
+      if (!existing) throw new Errors.NotFound('no such finding')
+      if (existing.status !== 'suppressed')
+        throw new Errors.Conflict(`the finding is ${existing.status}, not suppressed`)
+      return view((await store.findings.unsuppress(id))!)
+    },
+  )
+}

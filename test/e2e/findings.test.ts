@@ -1,0 +1,204 @@
+import assert from 'node:assert/strict'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { after, before, describe, test } from 'node:test'
+import { createSourceResolver } from '../../src/sources/resolver.js'
+import { createTestContext, type TestContext, waitForSweep } from '../helpers/context.js'
+
+const DEV = '415629873065' // payments-dev: planted "no password policy"
+const NETWORK = '526730984187' // planted root access key
+
+/** Variants of the demo organization, written next to each other for one resolver. */
+async function writeVariants(): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'orgwarden-findings-'))
+  const demo = JSON.parse(await readFile(new URL('../../examples/demo-org.json', import.meta.url), 'utf8'))
+  const write = (name: string, doc: unknown) =>
+    writeFile(path.join(dir, `${name}.json`), JSON.stringify({ ...(doc as object), name }))
+  await write('before', demo)
+  const fixed = structuredClone(demo)
+  fixed.accounts[DEV].iam.GetAccountPasswordPolicy = {
+    PasswordPolicy: {
+      MinimumPasswordLength: 16,
+      RequireSymbols: true,
+      RequireNumbers: true,
+      RequireUppercaseCharacters: true,
+      RequireLowercaseCharacters: true,
+      AllowUsersToChangePassword: true,
+      ExpirePasswords: true,
+      MaxPasswordAge: 90,
+      PasswordReusePrevention: 24,
+    },
+  }
+  await write('fixed', fixed)
+  const unreachable = structuredClone(demo)
+  unreachable.accounts[DEV] = { unreachable: 'role OrgwardenAudit missing' }
+  await write('dev-unreachable', unreachable)
+  return dir
+}
+
+describe('findings through sweeps', () => {
+  let ctx: TestContext
+  const sweep = async (name: string) => {
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/sweeps',
+      headers: ctx.auth(),
+      payload: { source: { type: 'snapshot', name } },
+    })
+    assert.equal(res.statusCode, 202, res.body)
+    const s = await waitForSweep(ctx, res.json().id)
+    assert.equal(s.status, 'completed')
+    return s
+  }
+  const findings = async (qs: string) => {
+    const res = await ctx.app.inject({ method: 'GET', url: `/v1/findings?${qs}`, headers: ctx.auth('read') })
+    assert.equal(res.statusCode, 200, res.body)
+    return res.json().items as Array<Record<string, any>>
+  }
+  const passwordFinding = async () => (await findings(`accountId=${DEV}&ruleId=password-policy.missing`))[0]
+
+  before(async () => {
+    ctx = await createTestContext({ sources: createSourceResolver({ snapshotDir: await writeVariants() }) })
+  })
+  after(() => ctx.close())
+
+  test('a sweep opens findings with evidence, filterable by severity, account, OU, control and resource', async () => {
+    await sweep('before')
+    const rootKey = await findings(`control=IAM.4`)
+    assert.deepEqual(
+      rootKey.map((f) => [f.ruleId, f.accountId]),
+      [['root.access-key-present', NETWORK]],
+    )
+    assert.equal(rootKey[0].severity, 'critical')
+    assert.equal(rootKey[0].status, 'open')
+
+    const critical = await findings('severity=critical&limit=500')
+    assert.ok(critical.length > 0 && critical.every((f) => f.severity === 'critical'))
+    const highPlus = await findings('severity=high&limit=500')
+    assert.ok(highPlus.every((f) => ['high', 'critical'].includes(f.severity)))
+    assert.ok(highPlus.length > critical.length)
+
+    const workloads = await findings('ouId=ou-ac3e-work3m8z&limit=500')
+    assert.ok(workloads.length > 0 && workloads.every((f) => f.ouPath.includes('/ou-ac3e-work3m8z/')))
+    const byResource = await findings('resource=role/debug-shared')
+    assert.deepEqual(
+      byResource.map((f) => f.ruleId),
+      ['role.trusts-any-principal'],
+    )
+    assert.equal((await passwordFinding()).status, 'open')
+  })
+
+  test('an account that cannot be collected resolves nothing', async () => {
+    await sweep('dev-unreachable')
+    assert.equal((await passwordFinding()).status, 'open')
+  })
+
+  test('fixed in a later sweep: resolved; back again: reopened, same finding', async () => {
+    const first = await passwordFinding()
+    await sweep('fixed')
+    const resolved = await ctx.app.inject({
+      method: 'GET',
+      url: `/v1/findings/${first.id}`,
+      headers: ctx.auth('read'),
+    })
+    assert.equal(resolved.json().status, 'resolved')
+    assert.ok(resolved.json().resolvedAt)
+    await sweep('before')
+    const again = await passwordFinding()
+    assert.equal(again.id, first.id)
+    assert.equal(again.status, 'open')
+    assert.equal(again.firstSeenAt, first.firstSeenAt)
+    const kinds = await ctx.store.handle.db
+      .selectFrom('finding_events')
+      .select('kind')
+      .where('finding_id', '=', first.id)
+      .orderBy('created_at')
+      .execute()
+    assert.deepEqual(
+      kinds.map((k) => k.kind),
+      ['opened', 'resolved', 'reopened'],
+    )
+  })
+
+  test('suppress with a reason (write scope), then lift it', async () => {
+    const f = await passwordFinding()
+    const denied = await ctx.app.inject({
+      method: 'POST',
+      url: `/v1/findings/${f.id}/suppress`,
+      headers: ctx.auth('read'),
+      payload: { reason: 'accepted' },
+    })
+    assert.equal(denied.statusCode, 403)
+    const bad = await ctx.app.inject({
+      method: 'POST',
+      url: `/v1/findings/${f.id}/suppress`,
+      headers: ctx.auth(),
+      payload: { reason: 'accepted', until: '2001-01-01T00:00:00Z' },
+    })
+    assert.equal(bad.statusCode, 400)
+    assert.equal(bad.json().errors[0].field, 'body.until')
+    const ok = await ctx.app.inject({
+      method: 'POST',
+      url: `/v1/findings/${f.id}/suppress`,
+      headers: ctx.auth(),
+      payload: { reason: 'sandbox-like account, accepted by security', until: '2099-01-01T00:00:00Z' },
+    })
+    assert.equal(ok.statusCode, 200, ok.body)
+    assert.equal(ok.json().status, 'suppressed')
+    assert.equal(ok.json().suppression.by, 'test-write')
+    await sweep('before')
+    assert.equal(
+      (await passwordFinding()).status,
+      'suppressed',
+      'a sweep keeps a suppression that has not expired',
+    )
+    const lifted = await ctx.app.inject({
+      method: 'DELETE',
+      url: `/v1/findings/${f.id}/suppress`,
+      headers: ctx.auth(),
+    })
+    assert.equal(lifted.json().status, 'open')
+    const twice = await ctx.app.inject({
+      method: 'DELETE',
+      url: `/v1/findings/${f.id}/suppress`,
+      headers: ctx.auth(),
+    })
+    assert.equal(twice.statusCode, 409)
+  })
+
+  test('the rule catalogue lists every rule with its mappings', async () => {
+    const res = await ctx.app.inject({ method: 'GET', url: '/v1/rules', headers: ctx.auth('read') })
+    const ids = res.json().items.map((r: { id: string }) => r.id)
+    for (const id of [
+      'root.access-key-present',
+      'user.access-key-not-rotated',
+      'principal.privilege-escalation',
+      'guardrail.deny-leave-organization',
+    ]) {
+      assert.ok(ids.includes(id), id)
+    }
+    const rootKey = res.json().items.find((r: { id: string }) => r.id === 'root.access-key-present')
+    assert.deepEqual(rootKey.controls.securityHub, ['IAM.4'])
+  })
+
+  test('bad filters are 400 naming the field', async () => {
+    for (const [qs, field] of [
+      ['severity=urgent', 'querystring.severity'],
+      ['accountId=12', 'querystring.accountId'],
+      ['control=NOPE.1', 'querystring.control'],
+      ['color=red', 'querystring.color'],
+    ]) {
+      const res = await ctx.app.inject({
+        method: 'GET',
+        url: `/v1/findings?${qs}`,
+        headers: ctx.auth('read'),
+      })
+      assert.equal(res.statusCode, 400, qs)
+      assert.ok(
+        res.json().errors.some((e: { field: string }) => e.field === field),
+        `${qs}: ${res.body}`,
+      )
+    }
+  })
+})
