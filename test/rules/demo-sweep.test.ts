@@ -60,7 +60,11 @@ const EXPECTED: Record<string, Expected[]> = {
     ['role.external-trust-without-external-id', role(ID.prod, 'vendor-monitoring'), 'planted 9'],
     ['role.trusts-account-outside-org', role(ID.prod, 'vendor-monitoring'), 'planted 9'],
     ...idleRoles(ID.prod),
-    ['account.access-analyzer-disabled', `arn:aws:access-analyzer:eu-central-1:${ID.prod}:analyzer/*`, 'planted 14'],
+    [
+      'account.access-analyzer-disabled',
+      `arn:aws:access-analyzer:eu-central-1:${ID.prod}:analyzer/*`,
+      'planted 14',
+    ],
     [
       'account.expired-server-certificate',
       `arn:aws:iam::${ID.prod}:server-certificate/legacy-payments-tls`,
@@ -114,7 +118,11 @@ describe('demo organization sweep', () => {
       const result = results.get(accountId)
       assert.ok(result && !(result instanceof Error), `account ${accountId} was evaluated`)
       const actual = result.findings.map((f) => key(f.ruleId, f.resourceArn)).sort()
-      assert.deepEqual(actual, expected.map(([id, resource]) => key(id, resource)).sort(), `account ${accountId}`)
+      assert.deepEqual(
+        actual,
+        expected.map(([id, resource]) => key(id, resource)).sort(),
+        `account ${accountId}`,
+      )
     }
   })
 
@@ -157,7 +165,9 @@ describe('demo organization sweep', () => {
     }
     assert.ok(!flagged('role.external-trust-without-external-id', role(ID.audit, 'security-vendor-readonly')))
     assert.ok(!flagged('role.service-trust-without-source-condition', role(ID.network, 'flow-logs-delivery')))
-    assert.ok(!flagged('role.service-trust-without-source-condition', role(ID.management, 'orgwarden-collector')))
+    assert.ok(
+      !flagged('role.service-trust-without-source-condition', role(ID.management, 'orgwarden-collector')),
+    )
     for (const account of [ID.logArchive, ID.audit, ID.prod]) {
       for (const rule of ['root.mfa-disabled', 'root.hardware-mfa-missing', 'root.access-key-present']) {
         assert.ok(!flagged(rule, root(account)), `${rule} ${account}`)
@@ -168,9 +178,14 @@ describe('demo organization sweep', () => {
   test('unknowns: network’s denied Access Analyzer region, and escalation judged without AWS-managed documents', async () => {
     const { results } = await sweep()
     const unknown = [...results.entries()].flatMap(([accountId, r]) =>
-      r instanceof Error ? [] : r.unknown.map((u) => `${accountId} ${u.ruleId} ${u.region ?? '-'} ${u.partial}`),
+      r instanceof Error
+        ? []
+        : r.unknown.map((u) => `${accountId} ${u.ruleId} ${u.region ?? '-'} ${u.partial}`),
     )
     const escalation = Object.keys(EXPECTED).map((id) => `${id} principal.privilege-escalation - true`)
-    assert.deepEqual(unknown.sort(), [...escalation, `${ID.network} account.access-analyzer-disabled eu-central-1 true`].sort())
+    assert.deepEqual(
+      unknown.sort(),
+      [...escalation, `${ID.network} account.access-analyzer-disabled eu-central-1 true`].sort(),
+    )
   })
 })

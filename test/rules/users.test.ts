@@ -220,3 +220,13 @@ describe('user.console-and-access-key', () => {
     )
   })
 })
+
+describe('credential report rows of deleted users', () => {
+  test('a row for a user GAAD no longer lists (deleted after the report) is not judged', async () => {
+    const state = demoState(ID.management)
+    state.users = state.users.filter((u) => u.name !== 'billing-reader')
+    const ctx = await demoContext(ID.management)
+    assert.deepEqual(findingsOf(run(userConsoleWithoutMfa, state, ctx)), [])
+    assert.deepEqual(resourcesOf(run(userMfaMissing, state, ctx)), [arn(ID.management, 'terraform-ci')])
+  })
+})

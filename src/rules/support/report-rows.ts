@@ -1,11 +1,12 @@
 /**
  * Credential-report rows as rules iterate them. Every IAM user has a row (the root user's is
  * `state.root`); a user GAAD lists but the report does not (created after the report was
- * generated) cannot be judged on credentials, so it is reported as incomplete, not passed.
+ * generated) cannot be judged on credentials, so it is reported as incomplete, not passed; a
+ * row for a user GAAD no longer lists (deleted since the report) is left out.
  */
 import type { AccessKeyReport, AccountState, CredentialReportRow } from '../../org/account-state.js'
 import type { Finding, RuleOutcome } from '../types.js'
-import { credentialReportBlocked } from './coverage.js'
+import { credentialReportBlocked, entitiesBlocked } from './coverage.js'
 import { daysSince } from './dates.js'
 
 /** Runs `judge` over every report row; the outcome lists users the report does not cover. */
@@ -16,7 +17,9 @@ export function overReport(
   const blocked = credentialReportBlocked(state)
   if (blocked) return blocked
   const findings: Finding[] = []
+  const current = entitiesBlocked(state) ? undefined : new Set(state.users.map((user) => user.arn))
   for (const row of state.credentialReport) {
+    if (current && !current.has(row.arn)) continue
     const finding = judge(row)
     if (finding) findings.push(finding)
   }

@@ -49,10 +49,13 @@ export function scpChainFor(tree: OrgTree, accountId: string): ChainLevel[] {
   return chain
 }
 
-/** The chain the context gives, or the one its tree implies; undefined when neither is known. */
+/**
+ * The chain the context gives, or the one its tree implies; undefined when neither is known (no
+ * tree, or a tree without the account), so callers can say the chain was not considered.
+ */
 export function contextScpChain(ctx: RuleContext): readonly ChainLevel[] | undefined {
   if (ctx.scpChain) return ctx.scpChain
-  if (ctx.orgTree) return scpChainFor(ctx.orgTree, ctx.accountId)
+  if (ctx.orgTree?.account(ctx.accountId)) return scpChainFor(ctx.orgTree, ctx.accountId)
   return undefined
 }
 
