@@ -6,6 +6,7 @@ import { AccountUnreachableError } from '../src/org/source.js'
 import { buildOrgTree, type OrgTree } from '../src/org/tree.js'
 import type { AccountJobData } from '../src/queue/names.js'
 import { SourceUnavailableError } from '../src/sources/resolver.js'
+import type { OrgSettings } from '../src/store/settings-repo.js'
 import type { AccountResults } from '../src/store/sweeps-repo.js'
 import type { WorkerDeps } from './deps.js'
 
@@ -35,13 +36,18 @@ export function createAccountProcessor(deps: WorkerDeps) {
     sweepId: string,
     accountId: string,
     state: AccountState | undefined,
+    settings: OrgSettings,
   ): Promise<AccountResults> {
+    const guardrailSettings = {
+      auditRoleName: deps.guardrails.auditRoleName,
+      allowedRegions: settings.allowedRegions ?? deps.guardrails.allowedRegions,
+    }
     const [tree, catalog, iam] = await Promise.all([
       treeOf(sweepId),
       deps.catalogs.guardrails(),
       deps.catalogs.iam(),
     ])
-    const report = judgeGuardrails(tree, accountId, state, catalog, deps.guardrails)
+    const report = judgeGuardrails(tree, accountId, state, catalog, guardrailSettings)
     return {
       guardrails: report.results.map((r) => ({
         guardrailId: r.id,
@@ -49,7 +55,9 @@ export function createAccountProcessor(deps: WorkerDeps) {
         evidence: r.evidence,
       })),
       // Findings need a complete collection: an unreachable account confirms and resolves nothing.
-      findings: state ? assessFindings(tree, state, report, iam, deps.guardrails.allowedRegions) : undefined,
+      findings: state
+        ? assessFindings(tree, state, report, iam, guardrailSettings.allowedRegions, settings.rules)
+        : undefined,
     }
   }
 
@@ -83,7 +91,7 @@ export function createAccountProcessor(deps: WorkerDeps) {
         accountId,
         state,
         stats,
-        await assess(sweepId, accountId, state),
+        await assess(sweepId, accountId, state, sweep.settings as OrgSettings),
       )
       log.debug({ sweepId, accountId, ...stats }, 'account collected')
       return { outcome: 'collected' }
@@ -97,7 +105,7 @@ export function createAccountProcessor(deps: WorkerDeps) {
           accountId,
           'unreachable',
           reason,
-          await assess(sweepId, accountId, undefined),
+          await assess(sweepId, accountId, undefined, sweep.settings as OrgSettings),
         )
         log.warn({ sweepId, accountId, reason }, 'account unreachable')
         return { outcome: 'unreachable' }

@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import { createPolicyCatalogs, type GuardrailSettings, type PolicyCatalogs } from '../assess/guardrails.js'
+import { loadConfig } from '../config/index.js'
 import type { Queues } from '../queue/producer.js'
 import type { SourceResolver } from '../sources/resolver.js'
 import type { Store } from '../store/index.js'
@@ -16,6 +17,7 @@ import { findingRoutes } from './routes/findings/index.js'
 import { guardrailRoutes } from './routes/guardrails/index.js'
 import { healthRoutes } from './routes/health.js'
 import { ruleRoutes } from './routes/rules/index.js'
+import { settingsRoutes } from './routes/settings/index.js'
 import { simulateRoutes } from './routes/simulate/index.js'
 import { sweepRoutes } from './routes/sweeps/index.js'
 import { AccountResult, Sweep } from './routes/sweeps/schemas.js'
@@ -79,15 +81,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(guardrailRoutes, { store: deps.store })
   await app.register(findingRoutes, { store: deps.store })
   await app.register(ruleRoutes)
+  const defaults = loadConfig({})
+  const guardrails = deps.guardrails ?? {
+    allowedRegions: defaults.allowedRegions,
+    auditRoleName: defaults.auditRoleName,
+  }
+  await app.register(settingsRoutes, { store: deps.store, defaultRegions: guardrails.allowedRegions })
   const catalogs = deps.catalogs ?? createPolicyCatalogs()
   await app.register(simulateRoutes, { store: deps.store, catalogs })
   await app.register(whatIfRoutes, {
     store: deps.store,
     catalogs,
-    guardrails: deps.guardrails ?? {
-      allowedRegions: ['us-east-1', 'eu-west-1'],
-      auditRoleName: 'OrgwardenAudit',
-    },
+    guardrails,
   })
   return app as unknown as FastifyInstance
 }

@@ -1,7 +1,7 @@
 import type { AccountState } from '../org/account-state.js'
 import type { OrgTree } from '../org/tree.js'
 import type { AccountGuardrailReport, IamCatalog } from '../policy/index.js'
-import type { Finding, Severity } from '../rules/index.js'
+import type { Finding, RuleSettings, Severity } from '../rules/index.js'
 import { evaluateAccount, fingerprint, GUARDRAIL_RULES, guardrailFinding, ruleById } from '../rules/index.js'
 import type { AccountFindings } from '../store/findings-lifecycle.js'
 
@@ -18,23 +18,30 @@ export function assessFindings(
   guardrails: AccountGuardrailReport,
   iamCatalog: IamCatalog,
   allowedRegions: readonly string[],
+  settings: RuleSettings = {},
 ): AccountFindings & { durationMs: number } {
   const accountId = state.accountId
   const org = tree.snapshot
-  const evaluation = evaluateAccount(state, {
-    accountId,
-    now: new Date(state.collectedAt),
-    orgTree: tree,
-    organizationAccountIds: new Set(org.accounts.map((a) => a.id)),
-    orgId: org.organization.id,
-    managementAccountId: org.organization.managementAccountId,
-    iamCatalog,
-    allowedRegions,
-  })
+  const evaluation = evaluateAccount(
+    state,
+    {
+      accountId,
+      now: new Date(state.collectedAt),
+      orgTree: tree,
+      organizationAccountIds: new Set(org.accounts.map((a) => a.id)),
+      orgId: org.organization.id,
+      managementAccountId: org.organization.managementAccountId,
+      iamCatalog,
+      allowedRegions,
+    },
+    settings,
+  )
   const partition = org.organization.arn.split(':')[1] ?? 'aws'
   const all: Finding[] = [...evaluation.findings]
+  const disabled = new Set(settings.disabledRules ?? [])
   for (const result of guardrails.results) {
     const f = guardrailFinding(accountId, result, partition)
+    if (f && disabled.has(f.ruleId)) continue
     if (f) all.push(f)
   }
   return {
@@ -46,7 +53,8 @@ export function assessFindings(
       title: f.title,
       evidence: f.evidence,
     })),
-    unknownRuleIds: [...new Set(evaluation.unknown.map((u) => u.ruleId))],
+    // Rules that did not judge this time (unknown or disabled) neither confirm nor resolve.
+    unknownRuleIds: [...new Set([...evaluation.unknown.map((u) => u.ruleId), ...disabled])],
     accountName: tree.account(accountId)?.name ?? accountId,
     ouPath: tree.orgPath(accountId),
     durationMs: evaluation.durationMs,

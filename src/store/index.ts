@@ -2,6 +2,7 @@ import { type DatabaseHandle, type DatabaseOptions, openDatabase } from './datab
 import { createFindingsRepo, type FindingsRepo } from './findings-repo.js'
 import { createGuardrailsRepo, type GuardrailsRepo } from './guardrails-repo.js'
 import { migrate } from './migrate.js'
+import { createSettingsRepo, type SettingsRepo } from './settings-repo.js'
 import { createSweepsRepo, type SweepsRepo } from './sweeps-repo.js'
 import { createTokensRepo, type TokensRepo } from './tokens-repo.js'
 
@@ -11,6 +12,7 @@ export interface Store {
   tokens: TokensRepo
   guardrails: GuardrailsRepo
   findings: FindingsRepo
+  settings: SettingsRepo
   close(): Promise<void>
 }
 
@@ -29,6 +31,7 @@ export async function openStore(opts: DatabaseOptions & { migrate?: boolean }): 
     tokens: createTokensRepo(handle.db),
     guardrails: createGuardrailsRepo(handle.db),
     findings: createFindingsRepo(handle.db),
+    settings: createSettingsRepo(handle.db),
     close: () => handle.close(),
   }
 }

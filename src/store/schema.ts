@@ -27,6 +27,8 @@ export interface SweepsTable {
   failed: Generated<number>
   cancelled: Generated<number>
   findings_count: Generated<number>
+  /** The settings the sweep runs with (see SettingsTable). */
+  settings: ColumnType<unknown, string | undefined, string>
   error: string | null
   created_at: DefaultTimestamp
   started_at: NullableTimestamp
@@ -112,7 +114,15 @@ export interface ApiTokensTable {
   revoked_at: NullableTimestamp
 }
 
+export interface SettingsTable {
+  id: number
+  value: Json<unknown>
+  updated_at: DefaultTimestamp
+  updated_by: string
+}
+
 export interface Database {
+  settings: SettingsTable
   sweeps: SweepsTable
   org_snapshots: OrgSnapshotsTable
   sweep_accounts: SweepAccountsTable

@@ -11,6 +11,8 @@ export interface NewSweepInput {
   scope: SweepScope
   requestedBy: string
   idempotencyKey?: string | undefined
+  /** The settings in force when the sweep was asked for. */
+  settings?: unknown
 }
 
 export interface AccountPlan {
@@ -55,6 +57,7 @@ export function createSweepsRepo(db: Db) {
           scope: JSON.stringify(input.scope),
           requested_by: input.requestedBy,
           idempotency_key: input.idempotencyKey ?? null,
+          settings: JSON.stringify(input.settings ?? {}),
         })
         .onConflict((oc) => oc.column('idempotency_key').doNothing())
         .returningAll()

@@ -202,3 +202,73 @@ describe('findings through sweeps', () => {
     }
   })
 })
+
+describe('settings', () => {
+  let ctx: TestContext
+  before(async () => {
+    ctx = await createTestContext()
+  })
+  after(() => ctx.close())
+
+  test('bad settings are 400 naming each field; nothing is saved', async () => {
+    const res = await ctx.app.inject({
+      method: 'PUT',
+      url: '/v1/settings',
+      headers: ctx.auth(),
+      payload: {
+        allowedRegions: ['eu-west-1', 'moon-1'],
+        rules: { parameters: { 'root.recently-used': { days: 'ninety' } }, disabledRules: ['no.such-rule'] },
+      },
+    })
+    assert.equal(res.statusCode, 400)
+    assert.deepEqual(
+      res.json().errors.map((e: { field: string }) => e.field),
+      ['body.allowedRegions[1]'],
+    )
+    const rules = await ctx.app.inject({
+      method: 'PUT',
+      url: '/v1/settings',
+      headers: ctx.auth(),
+      payload: {
+        rules: { parameters: { 'root.recently-used': { nope: 1 } }, disabledRules: ['no.such-rule'] },
+      },
+    })
+    assert.equal(rules.statusCode, 400)
+    const fields = rules.json().errors.map((e: { field: string }) => e.field)
+    assert.ok(fields.includes('body.rules.parameters.root.recently-used.nope'), fields.join())
+    assert.ok(fields.includes('body.rules.disabledRules[0]'), fields.join())
+    const get = await ctx.app.inject({ method: 'GET', url: '/v1/settings', headers: ctx.auth('read') })
+    assert.deepEqual(get.json().settings, {})
+  })
+
+  test('a disabled rule stops producing findings from the next sweep; allowed regions feed the guardrails', async () => {
+    const put = await ctx.app.inject({
+      method: 'PUT',
+      url: '/v1/settings',
+      headers: ctx.auth(),
+      payload: { allowedRegions: ['eu-west-1', 'eu-central-1'], rules: { disabledRules: ['role.unused'] } },
+    })
+    assert.equal(put.statusCode, 200, put.body)
+    assert.equal(put.json().updatedBy, 'test-write')
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/sweeps',
+      headers: ctx.auth(),
+      payload: { source: { type: 'snapshot', name: 'demo-org' } },
+    })
+    await waitForSweep(ctx, res.json().id)
+    const unused = await ctx.app.inject({
+      method: 'GET',
+      url: '/v1/findings?ruleId=role.unused',
+      headers: ctx.auth('read'),
+    })
+    assert.equal(unused.json().items.length, 0)
+    const region = await ctx.app.inject({
+      method: 'GET',
+      url: '/v1/findings?ruleId=guardrail.region-allowlist',
+      headers: ctx.auth('read'),
+    })
+    // eu-west-1 and eu-central-1 are what the demo's SCP allows: no region escapes to report.
+    assert.equal(region.json().items.length, 0)
+  })
+})

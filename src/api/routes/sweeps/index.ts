@@ -89,6 +89,7 @@ export async function sweepRoutes(app: FastifyInstance, deps: Deps) {
         scope,
         requestedBy: req.principal?.name ?? 'anonymous',
         idempotencyKey,
+        settings: (await store.settings.get()).value,
       })
       if (created) {
         try {
