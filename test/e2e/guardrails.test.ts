@@ -119,6 +119,26 @@ describe('the guardrail matrix of the demo organization', () => {
     }
   })
 
+  test('the org tree shows attached SCPs and hygiene per node', async () => {
+    const res = await ctx.app.inject({ method: 'GET', url: '/v1/org', headers: ctx.auth('read') })
+    assert.equal(res.statusCode, 200, res.body)
+    const org = res.json()
+    assert.equal(org.sweepId, sweepId)
+    const root = org.roots[0]
+    assert.equal(root.type, 'ROOT')
+    const workloads = root.children.find((n: { id: string }) => n.id === WORKLOADS)
+    assert.ok(workloads.policies.some((p: { name: string }) => p.name === 'deny-leave-organization'))
+    assert.deepEqual(workloads.children.map((c: { name: string }) => c.name).sort(), ['NonProd', 'Prod'])
+    // Every level keeps FullAWSAccess, so no node blocks everything below it.
+    const all: Array<{ hygiene: Array<{ code: string }>; children: unknown[] }> = []
+    const walk = (n: { hygiene: Array<{ code: string }>; children: unknown[] }) => {
+      all.push(n)
+      for (const c of n.children) walk(c as typeof n)
+    }
+    walk(root)
+    assert.ok(all.every((n) => !n.hygiene.some((h) => h.code === 'no-allow')))
+  })
+
   test('pages by account id and refuses bad filters by name', async () => {
     const first = await matrix('?limit=4')
     assert.equal(first.items.length, 4)
