@@ -96,17 +96,19 @@ export function createAccountProcessor(deps: WorkerDeps) {
       log.debug({ sweepId, accountId, ...stats }, 'account collected')
       return { outcome: 'collected' }
     } catch (err) {
-      // Drop the report of a failed attempt so it cannot be mistaken for the next one's.
-      source?.takeAccountReport?.(sweepId, accountId)
+      // Taken now in any case, so a failed attempt's report cannot be mistaken for the next one's.
+      const report = source?.takeAccountReport?.(sweepId, accountId)
+      const stats = {
+        durationMs: Math.round(performance.now() - started),
+        attempt: claim.attempts,
+        ...(report?.stats ? { api: report.stats } : {}),
+      }
       if (err instanceof AccountUnreachableError || err instanceof SourceUnavailableError) {
         const reason = err instanceof AccountUnreachableError ? err.reason : err.message
-        await store.sweeps.finishAccount(
-          sweepId,
-          accountId,
-          'unreachable',
-          reason,
-          await assess(sweepId, accountId, undefined, sweep.settings as OrgSettings),
-        )
+        await store.sweeps.finishAccount(sweepId, accountId, 'unreachable', reason, {
+          ...(await assess(sweepId, accountId, undefined, sweep.settings as OrgSettings)),
+          stats,
+        })
         log.warn({ sweepId, accountId, reason }, 'account unreachable')
         return { outcome: 'unreachable' }
       }
@@ -116,7 +118,7 @@ export function createAccountProcessor(deps: WorkerDeps) {
       const lastAttempt = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
       const message = err instanceof Error ? err.message : String(err)
       if (lastAttempt) {
-        await store.sweeps.finishAccount(sweepId, accountId, 'failed', message)
+        await store.sweeps.finishAccount(sweepId, accountId, 'failed', message, { stats })
         log.error({ sweepId, accountId, err: message }, 'account failed after its last attempt')
         if (permanent) throw new UnrecoverableError(message)
       } else {

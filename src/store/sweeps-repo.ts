@@ -29,6 +29,8 @@ export interface GuardrailRow {
 
 /** What an account job writes, all in one transaction. */
 export interface AccountResults {
+  /** API calls, retries and timings of the attempt; kept for unreachable and failed accounts too. */
+  stats?: unknown
   guardrails?: GuardrailRow[]
   /** Only for a complete collection: an unreachable account confirms and resolves nothing. */
   findings?: AccountFindings
@@ -205,7 +207,12 @@ export function createSweepsRepo(db: Db) {
       await db.transaction().execute(async (trx) => {
         const r = await trx
           .updateTable('sweep_accounts')
-          .set({ status, reason, finished_at: sql`now()` })
+          .set({
+            status,
+            reason,
+            finished_at: sql`now()`,
+            ...(results.stats !== undefined ? { stats: JSON.stringify(results.stats) } : {}),
+          })
           .where('sweep_id', '=', sweepId)
           .where('account_id', '=', accountId)
           .where('status', 'in', ['pending', 'running'])

@@ -329,8 +329,11 @@ for (const kind of STORE_KINDS) {
       const typicalTotal = Object.values(TYPICAL_CALLS).reduce((sum, n) => sum + n, 0)
       assert.equal(typicalTotal, 17)
       assert.equal(typical.totalCalls + gapped.totalCalls, typicalTotal + typicalTotal - 1 + 2 + 3)
-      // The unreachable account's attempt stores no call statistics.
-      assert.equal(byId.get(DENIED)?.stats, null)
+      // The unreachable account's attempt keeps its call statistics: the refused AssumeRole.
+      const denied = byId.get(DENIED)?.stats as {
+        api: { calls: Record<string, number>; errors: Record<string, number> }
+      }
+      assert.equal(denied.api.calls['sts:AssumeRole'], 1)
       // The hub session was assumed once, by the organization read, and shared by every account.
       const source = (await ctx.sources.resolve('aws', 'aws')) as AwsOrgSource
       assert.equal(source.lastOrganizationReport()?.stats.calls['sts:AssumeRole'], 1)
