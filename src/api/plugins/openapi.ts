@@ -22,6 +22,8 @@ export const openapiPlugin = fp(async (app: FastifyInstance) => {
         { name: 'sweeps', description: 'Org-wide collections of IAM state' },
         { name: 'guardrails', description: 'What SCPs really enforce in each account' },
         { name: 'findings', description: 'IAM best-practice findings and the rule catalogue' },
+        { name: 'accounts', description: 'Accounts with their last collection outcome and open findings' },
+        { name: 'summary', description: 'Org-wide counts, trends and sweep-to-sweep diffs' },
         { name: 'health', description: 'Liveness and readiness' },
       ],
       components: {

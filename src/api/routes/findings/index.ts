@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify'
+import type { Readable } from 'node:stream'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import { catalogueMetadata } from '../../../rules/index.js'
 import { SEVERITY_ORDER, type Severity } from '../../../store/findings-repo.js'
@@ -7,6 +8,7 @@ import type { FindingRow } from '../../../store/schema.js'
 import { decodeCursor, encodeCursor } from '../../cursor.js'
 import { Errors, invalidField } from '../../errors.js'
 import { AccountId, authErrors, OuOrRootId, PageQuery, problemRef } from '../../schemas/common.js'
+import { CSV_COLUMNS, CSV_MAX_ROWS, findingsCsv, wantsCsv } from './csv.js'
 
 const SeverityEnum = Type.Unsafe<Severity>({ type: 'string', enum: [...SEVERITY_ORDER] })
 const StatusEnum = Type.Unsafe<'open' | 'resolved' | 'suppressed'>({
@@ -61,6 +63,13 @@ const ListQuery = Type.Object(
     resource: Type.Optional(
       Type.String({ minLength: 1, maxLength: 300, description: 'Substring of the resource ARN.' }),
     ),
+    format: Type.Optional(
+      Type.Unsafe<'csv' | 'json'>({
+        type: 'string',
+        enum: ['json', 'csv'],
+        description: `csv (or Accept: text/csv): every match from the cursor on, up to ${CSV_MAX_ROWS} rows, ignoring limit.`,
+      }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -107,6 +116,13 @@ function view(f: FindingRow) {
   }
 }
 
+function sendCsv(reply: FastifyReply, body: Readable) {
+  return reply
+    .header('content-type', 'text/csv; charset=utf-8')
+    .header('content-disposition', 'attachment; filename="findings.csv"')
+    .send(body)
+}
+
 /** Rule ids answering a control id, whatever CIS version or mapping family names it. */
 function rulesForControl(control: string): string[] {
   const wanted = control.replace(/^CIS[-\s]?/i, '').toLowerCase()
@@ -134,15 +150,25 @@ export async function findingRoutes(app: FastifyInstance, deps: { store: Store }
         security: [{ bearer: [] }],
         querystring: ListQuery,
         response: {
-          200: Type.Object({
-            items: Type.Array(Type.Ref('Finding')),
-            nextCursor: Type.Union([Type.String(), Type.Null()]),
-          }),
+          200: {
+            description: 'A page of findings, or with CSV every match as text/csv.',
+            content: {
+              'application/json': {
+                schema: Type.Object({
+                  items: Type.Array(Type.Ref('Finding')),
+                  nextCursor: Type.Union([Type.String(), Type.Null()]),
+                }),
+              },
+              'text/csv': {
+                schema: Type.String({ description: `Header row: ${CSV_COLUMNS.join(',')}` }),
+              },
+            },
+          },
           ...authErrors,
         },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const q = req.query as {
         limit?: number
         cursor?: string
@@ -153,26 +179,41 @@ export async function findingRoutes(app: FastifyInstance, deps: { store: Store }
         status?: 'open' | 'resolved' | 'suppressed'
         control?: string
         resource?: string
+        format?: 'csv' | 'json'
       }
+      const csv = wantsCsv(q.format, req.headers.accept)
+      const empty = () =>
+        csv
+          ? sendCsv(
+              reply,
+              findingsCsv(async () => []),
+            )
+          : { items: [], nextCursor: null }
       let ruleIds = q.ruleId
       if (q.control) {
         const byControl = rulesForControl(q.control)
         if (byControl.length === 0)
           throw invalidField('querystring.control', `no rule maps to control ${q.control}`)
         ruleIds = ruleIds ? ruleIds.filter((r) => byControl.includes(r)) : byControl
-        if (ruleIds.length === 0) return { items: [], nextCursor: null }
+        if (ruleIds.length === 0) return empty()
       }
-      const limit = q.limit ?? 50
-      const rows = await store.findings.list({
+      const filter = {
         ruleIds,
         minSeverity: q.severity,
         accountId: q.accountId,
         ouId: q.ouId,
         status: q.status,
         resource: q.resource,
-        after: q.cursor ? decodeCursor(q.cursor, isCursor).i : undefined,
-        limit: limit + 1,
-      })
+      }
+      const from = q.cursor ? decodeCursor(q.cursor, isCursor).i : undefined
+      if (csv) {
+        return sendCsv(
+          reply,
+          findingsCsv((after, limit) => store.findings.list({ ...filter, after, limit }), { after: from }),
+        )
+      }
+      const limit = q.limit ?? 50
+      const rows = await store.findings.list({ ...filter, after: from, limit: limit + 1 })
       const page = rows.slice(0, limit)
       return {
         items: page.map(view),
