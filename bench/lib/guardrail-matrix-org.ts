@@ -13,55 +13,13 @@ import {
   type ScpChainLevel,
   type ScpDocument,
 } from '../../src/policy/index.js'
+import { AWS_EXAMPLE_REGION_DENY_NOT_ACTION } from '../../test/fixtures/aws-published-scps.js'
 import { seeded } from './policy-eval-workload.js'
 
 const doc = (...Statement: unknown[]) => JSON.stringify({ Version: '2012-10-17', Statement })
 const CT_EXEC = 'arn:aws:iam::*:role/AWSControlTowerExecution'
 
-const NOT_ACTION = [
-  'a4b:*',
-  'acm:*',
-  'aws-marketplace-management:*',
-  'aws-marketplace:*',
-  'aws-portal:*',
-  'budgets:*',
-  'ce:*',
-  'chime:*',
-  'cloudfront:*',
-  'config:*',
-  'cur:*',
-  'directconnect:*',
-  'ec2:DescribeRegions',
-  'ec2:DescribeTransitGateways',
-  'ec2:DescribeVpnGateways',
-  'fms:*',
-  'globalaccelerator:*',
-  'health:*',
-  'iam:*',
-  'importexport:*',
-  'kms:*',
-  'mobileanalytics:*',
-  'networkmanager:*',
-  'organizations:*',
-  'pricing:*',
-  'route53:*',
-  'route53domains:*',
-  'route53-recovery-cluster:*',
-  'route53-recovery-control-config:*',
-  'route53-recovery-readiness:*',
-  's3:GetAccountPublic*',
-  's3:ListAllMyBuckets',
-  's3:ListMultiRegionAccessPoints',
-  's3:PutAccountPublic*',
-  'shield:*',
-  'sts:*',
-  'support:*',
-  'trustedadvisor:*',
-  'waf-regional:*',
-  'waf:*',
-  'wafv2:*',
-  'wellarchitected:*',
-]
+const NOT_ACTION = AWS_EXAMPLE_REGION_DENY_NOT_ACTION
 
 export const ALLOWED_REGIONS = ['eu-central-1', 'eu-west-1']
 

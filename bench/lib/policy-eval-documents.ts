@@ -6,6 +6,7 @@
  */
 
 import { type ParsedPolicy, type PolicyKind, parsePolicyOrThrow } from '../../src/policy/index.js'
+import { AWS_EXAMPLE_REGION_DENY_NOT_ACTION } from '../../test/fixtures/aws-published-scps.js'
 
 const V = '2012-10-17'
 /** An IAM policy variable, `${key}` in the policy text. */
@@ -13,50 +14,7 @@ const v = (key: string) => ['$', '{', key, '}'].join('')
 const p = (kind: PolicyKind, ...Statement: unknown[]): ParsedPolicy =>
   parsePolicyOrThrow({ Version: V, Statement }, kind)
 
-const REGION_DENY_NOT_ACTION = [
-  'a4b:*',
-  'acm:*',
-  'aws-marketplace-management:*',
-  'aws-marketplace:*',
-  'aws-portal:*',
-  'budgets:*',
-  'ce:*',
-  'chime:*',
-  'cloudfront:*',
-  'config:*',
-  'cur:*',
-  'directconnect:*',
-  'ec2:DescribeRegions',
-  'ec2:DescribeTransitGateways',
-  'ec2:DescribeVpnGateways',
-  'fms:*',
-  'globalaccelerator:*',
-  'health:*',
-  'iam:*',
-  'importexport:*',
-  'kms:*',
-  'mobileanalytics:*',
-  'networkmanager:*',
-  'organizations:*',
-  'pricing:*',
-  'route53:*',
-  'route53domains:*',
-  'route53-recovery-cluster:*',
-  'route53-recovery-control-config:*',
-  'route53-recovery-readiness:*',
-  's3:GetAccountPublic*',
-  's3:ListAllMyBuckets',
-  's3:ListMultiRegionAccessPoints',
-  's3:PutAccountPublic*',
-  'shield:*',
-  'sts:*',
-  'support:*',
-  'trustedadvisor:*',
-  'waf-regional:*',
-  'waf:*',
-  'wafv2:*',
-  'wellarchitected:*',
-]
+const REGION_DENY_NOT_ACTION = AWS_EXAMPLE_REGION_DENY_NOT_ACTION
 
 export const full = p('scp', { Effect: 'Allow', Action: '*', Resource: '*' })
 export const scpPool = {

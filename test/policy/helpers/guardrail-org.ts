@@ -11,6 +11,7 @@
  */
 
 import type { ScpChainLevel, ScpDocument } from '../../../src/policy/index.js'
+import { AWS_EXAMPLE_REGION_DENY_NOT_ACTION } from '../../fixtures/aws-published-scps.js'
 
 const V = '2012-10-17'
 const doc = (...Statement: unknown[]) => JSON.stringify({ Version: V, Statement })
@@ -27,50 +28,7 @@ export const ACCOUNTS = {
   management: '999999999999',
 }
 
-const AWS_EXAMPLE_NOT_ACTION = [
-  'a4b:*',
-  'acm:*',
-  'aws-marketplace-management:*',
-  'aws-marketplace:*',
-  'aws-portal:*',
-  'budgets:*',
-  'ce:*',
-  'chime:*',
-  'cloudfront:*',
-  'config:*',
-  'cur:*',
-  'directconnect:*',
-  'ec2:DescribeRegions',
-  'ec2:DescribeTransitGateways',
-  'ec2:DescribeVpnGateways',
-  'fms:*',
-  'globalaccelerator:*',
-  'health:*',
-  'iam:*',
-  'importexport:*',
-  'kms:*',
-  'mobileanalytics:*',
-  'networkmanager:*',
-  'organizations:*',
-  'pricing:*',
-  'route53:*',
-  'route53domains:*',
-  'route53-recovery-cluster:*',
-  'route53-recovery-control-config:*',
-  'route53-recovery-readiness:*',
-  's3:GetAccountPublic*',
-  's3:ListAllMyBuckets',
-  's3:ListMultiRegionAccessPoints',
-  's3:PutAccountPublic*',
-  'shield:*',
-  'sts:*',
-  'support:*',
-  'trustedadvisor:*',
-  'waf-regional:*',
-  'waf:*',
-  'wafv2:*',
-  'wellarchitected:*',
-]
+const AWS_EXAMPLE_NOT_ACTION = AWS_EXAMPLE_REGION_DENY_NOT_ACTION
 
 const CT_EXECUTION = 'arn:aws:iam::*:role/AWSControlTowerExecution'
 
