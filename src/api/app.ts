@@ -13,12 +13,14 @@ import { authPlugin } from './plugins/auth.js'
 import { metricsPlugin } from './plugins/metrics.js'
 import { openapiPlugin } from './plugins/openapi.js'
 import { problemsPlugin } from './plugins/problems.js'
+import { accountRoutes } from './routes/accounts/index.js'
 import { findingRoutes } from './routes/findings/index.js'
 import { guardrailRoutes } from './routes/guardrails/index.js'
 import { healthRoutes } from './routes/health.js'
 import { ruleRoutes } from './routes/rules/index.js'
 import { settingsRoutes } from './routes/settings/index.js'
 import { simulateRoutes } from './routes/simulate/index.js'
+import { summaryRoutes } from './routes/summary/index.js'
 import { sweepRoutes } from './routes/sweeps/index.js'
 import { AccountResult, Sweep } from './routes/sweeps/schemas.js'
 import { whatIfRoutes } from './routes/what-if/index.js'
@@ -80,6 +82,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sweepRoutes, { store: deps.store, queues: deps.queues, sources: deps.sources })
   await app.register(guardrailRoutes, { store: deps.store })
   await app.register(findingRoutes, { store: deps.store })
+  await app.register(accountRoutes, { store: deps.store })
+  await app.register(summaryRoutes, { store: deps.store })
   await app.register(ruleRoutes)
   const defaults = loadConfig({})
   const guardrails = deps.guardrails ?? {
