@@ -17,6 +17,7 @@ import { accountRoutes } from './routes/accounts/index.js'
 import { findingRoutes } from './routes/findings/index.js'
 import { guardrailRoutes } from './routes/guardrails/index.js'
 import { healthRoutes } from './routes/health.js'
+import { orgRoutes } from './routes/org/index.js'
 import { ruleRoutes } from './routes/rules/index.js'
 import { settingsRoutes } from './routes/settings/index.js'
 import { simulateRoutes } from './routes/simulate/index.js'
@@ -81,6 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { db: deps.store.handle.db, redis: deps.redis })
   await app.register(sweepRoutes, { store: deps.store, queues: deps.queues, sources: deps.sources })
   await app.register(guardrailRoutes, { store: deps.store })
+  await app.register(orgRoutes, { store: deps.store })
   await app.register(findingRoutes, { store: deps.store })
   await app.register(accountRoutes, { store: deps.store })
   await app.register(summaryRoutes, { store: deps.store })
