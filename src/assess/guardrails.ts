@@ -20,9 +20,16 @@ export interface GuardrailSettings {
 export function createPolicyCatalogs() {
   let iam: Promise<IamCatalog> | undefined
   let guardrails: Promise<GuardrailCatalog> | undefined
+  const loadIam = () => {
+    iam ??= loadIamCatalog()
+    return iam
+  }
   return {
-    iam: () => (iam ??= loadIamCatalog()),
-    guardrails: () => (guardrails ??= (iam ??= loadIamCatalog()).then((c) => buildGuardrailCatalog(c))),
+    iam: loadIam,
+    guardrails: () => {
+      guardrails ??= loadIam().then((c) => buildGuardrailCatalog(c))
+      return guardrails
+    },
   }
 }
 

@@ -56,11 +56,12 @@ describe('guardrailFinding', () => {
     const { results } = await judge(ID.prod)
     const trail = results.find((r) => r.id === 'protect-cloudtrail')!
     const finding = guardrailFinding(ID.prod, trail)
+    assert.ok(finding)
     assert.equal(finding?.ruleId, 'guardrail.protect-cloudtrail')
     assert.equal(finding?.resourceArn, `arn:aws:iam::${ID.prod}:root`)
     assert.equal(finding?.title, `Account ${ID.prod} lets principals stop or change CloudTrail`)
     assert.deepEqual(
-      (finding?.evidence.escapes as Array<{ principal: string }>).map((e) => e.principal),
+      (finding.evidence.escapes as Array<{ principal: string }>).map((e) => e.principal),
       ['any IAM role'],
     )
     assert.ok(findingIds(ID.prod, results).includes('guardrail.protect-config'))
