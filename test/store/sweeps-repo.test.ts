@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
+import { sql } from 'kysely'
 import type { OrgSnapshot } from '../../src/org/types.js'
 import type { Store } from '../../src/store/index.js'
 import { openTestStore, STORE_KINDS } from '../helpers/context.js'
@@ -133,6 +134,27 @@ for (const kind of STORE_KINDS) {
       }
       assert.equal(new Set(seen).size, seen.length)
       for (const id of ids) assert.ok(seen.includes(id))
+    })
+
+    test('a cursor page never skips sweeps created within the same millisecond', async () => {
+      // PostgreSQL keeps microseconds; a cursor holds a JavaScript Date (milliseconds).
+      const ids: string[] = []
+      for (let i = 0; i < 4; i++) ids.push((await newSweep()).id)
+      for (const [i, id] of ids.entries()) {
+        const at = `2001-02-03T04:05:06.007${String(100 + i * 200).padStart(3, '0')}Z`
+        await sql`UPDATE sweeps SET created_at = ${at}::timestamptz WHERE id = ${id}::uuid`.execute(
+          store.handle.db,
+        )
+      }
+      const seen: string[] = []
+      let after: { createdAt: Date; id: string } | undefined
+      for (;;) {
+        const page = await store.sweeps.list({ limit: 1, after })
+        if (page.length === 0) break
+        seen.push(...page.map((r) => r.id))
+        after = { createdAt: page[0]!.created_at, id: page[0]!.id }
+      }
+      for (const id of ids) assert.ok(seen.includes(id), `sweep ${id} was skipped by the cursor`)
     })
   })
 }
