@@ -32,6 +32,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
         log,
         catalogs: services.catalogs,
         guardrails: { allowedRegions: config.allowedRegions, auditRoleName: config.auditRoleName },
+        webhooks: config.webhooks,
       },
       {
         connection,
@@ -58,6 +59,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
       rateLimitPerMinute: config.rateLimitPerMinute,
       catalogs: services.catalogs,
       guardrails: { allowedRegions: config.allowedRegions, auditRoleName: config.auditRoleName },
+      webhooks: config.webhooks,
     })
     address = await app.listen({ port: config.port, host: config.host })
     closers.unshift(() => app.close())

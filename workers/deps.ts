@@ -3,6 +3,7 @@ import type { GuardrailSettings, PolicyCatalogs } from '../src/assess/guardrails
 import type { Queues } from '../src/queue/producer.js'
 import type { SourceResolver } from '../src/sources/resolver.js'
 import type { Store } from '../src/store/index.js'
+import type { WebhookSettings } from '../src/webhooks/settings.js'
 
 /** What every processor needs; built once per process and passed in, so tests can build their own. */
 export interface WorkerDeps {
@@ -13,4 +14,6 @@ export interface WorkerDeps {
   /** Loaded once per process, shared by every job. */
   catalogs: PolicyCatalogs
   guardrails: GuardrailSettings
+  /** Webhook delivery settings; default: DEFAULT_WEBHOOK_SETTINGS. */
+  webhooks?: WebhookSettings
 }

@@ -4,6 +4,7 @@ import { QUEUE } from '../src/queue/names.js'
 import { createAccountProcessor } from './account-processor.js'
 import type { WorkerDeps } from './deps.js'
 import { createSweepProcessor } from './sweep-processor.js'
+import { createWebhookWorker } from './webhook-processor.js'
 
 export interface WorkerOptions {
   /** Redis connection for the workers (maxRetriesPerRequest: null); BullMQ duplicates it as needed. */
@@ -33,7 +34,7 @@ export function startWorkers(deps: WorkerDeps, opts: WorkerOptions): Workers {
     ...common,
     concurrency: opts.accountConcurrency,
   })
-  const workers = [sweeps, accounts]
+  const workers = [sweeps, accounts, createWebhookWorker(deps, common)]
   for (const w of workers) {
     // Without a listener an 'error' event would crash the process; Redis hiccups are survivable.
     w.on('error', (err) => deps.log.error({ err, queue: w.name }, 'worker error'))

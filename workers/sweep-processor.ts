@@ -2,6 +2,7 @@ import type { Job } from 'bullmq'
 import { buildOrgTree } from '../src/org/tree.js'
 import { JOB, type SweepJobData } from '../src/queue/names.js'
 import type { AccountPlan } from '../src/store/sweeps-repo.js'
+import { enqueueSweepDispatch } from '../src/webhooks/jobs.js'
 import type { WorkerDeps } from './deps.js'
 
 /**
@@ -22,6 +23,7 @@ export function createSweepProcessor(deps: WorkerDeps) {
         await deps.store.sweeps.finish(job.data.sweepId, {
           error: `reading the organization failed: ${message}`,
         })
+        await enqueueSweepDispatch(deps.queues.webhooks, job.data.sweepId)
       }
       throw err
     }
@@ -49,6 +51,7 @@ async function start(deps: WorkerDeps, job: Job<SweepJobData>) {
       await store.sweeps.finish(sweepId, {
         error: `scope names ids that are not in the organization: ${scope.unknownIds.join(', ')}`,
       })
+      await enqueueSweepDispatch(deps.queues.webhooks, sweepId)
       return { failed: 'unknown scope ids' }
     }
     const plan: AccountPlan[] = scope.accountIds.map((id) => ({
@@ -86,6 +89,8 @@ async function finalize(deps: WorkerDeps, job: Job<SweepJobData>) {
       },
       'sweep finished',
     )
+    // Webhooks hear about the sweep's events; one dispatch job per sweep, however often this runs.
+    if (sweep.status !== 'cancelled') await enqueueSweepDispatch(deps.queues.webhooks, sweep.id)
   }
   return { status: sweep?.status }
 }

@@ -9,6 +9,7 @@ import type { Queues } from '../queue/producer.js'
 import type { SourceResolver } from '../sources/resolver.js'
 import type { Store } from '../store/index.js'
 import { hashToken } from '../store/tokens-repo.js'
+import type { WebhookSettings } from '../webhooks/settings.js'
 import { authPlugin } from './plugins/auth.js'
 import { metricsPlugin } from './plugins/metrics.js'
 import { openapiPlugin } from './plugins/openapi.js'
@@ -26,6 +27,7 @@ import { sweepRoutes } from './routes/sweeps/index.js'
 import { AccountResult, Sweep } from './routes/sweeps/schemas.js'
 import { whatIfRoutes } from './routes/what-if/index.js'
 import { Problem } from './schemas/common.js'
+import { webhookRoutes } from './routes/webhooks/index.js'
 
 export interface AppDeps {
   store: Store
@@ -42,6 +44,8 @@ export interface AppDeps {
   guardrails?: GuardrailSettings
 }
 
+  /** Webhook retry policy for redeliveries and pings; default: the configuration's defaults. */
+  webhooks?: WebhookSettings
 /**
  * Builds the API with everything registered: external plugins, then our services, then routes.
  * The caller owns the store, queues and Redis and closes them; the app only closes itself.
@@ -83,7 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sweepRoutes, { store: deps.store, queues: deps.queues, sources: deps.sources })
   await app.register(guardrailRoutes, { store: deps.store })
   await app.register(orgRoutes, { store: deps.store })
-  await app.register(findingRoutes, { store: deps.store })
+  await app.register(findingRoutes, { store: deps.store, webhooks: deps.queues.webhooks })
   await app.register(accountRoutes, { store: deps.store })
   await app.register(summaryRoutes, { store: deps.store })
   await app.register(ruleRoutes)
@@ -91,6 +95,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const guardrails = deps.guardrails ?? {
     allowedRegions: defaults.allowedRegions,
     auditRoleName: defaults.auditRoleName,
+  await app.register(webhookRoutes, {
+    store: deps.store,
+    queues: deps.queues,
+    settings: deps.webhooks ?? loadConfig({}).webhooks,
+  })
   }
   await app.register(settingsRoutes, { store: deps.store, defaultRegions: guardrails.allowedRegions })
   const catalogs = deps.catalogs ?? createPolicyCatalogs()

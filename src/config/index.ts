@@ -44,6 +44,14 @@ export const ConfigSchema = Type.Object({
   ORGWARDEN_QUEUE_PREFIX: Type.String({ pattern: '^[A-Za-z0-9_-]+$', default: 'orgwarden' }),
   ORGWARDEN_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 1200 }),
   ORGWARDEN_BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1048576 }),
+  ORGWARDEN_WEBHOOK_ALLOW_HOSTS: Type.String({
+    pattern: '^[\\w.:\\[\\]-]*(\\s*,\\s*[\\w.:\\[\\]-]+)*$',
+    default: '',
+  }),
+  ORGWARDEN_WEBHOOK_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 30, default: 12 }),
+  ORGWARDEN_WEBHOOK_BACKOFF_MS: Type.Integer({ minimum: 1, maximum: 3600000, default: 60000 }),
+  ORGWARDEN_WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120000, default: 10000 }),
+  ORGWARDEN_WEBHOOK_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 16 }),
 })
 
 type RawConfig = Static<typeof ConfigSchema>
@@ -79,6 +87,14 @@ export interface Config {
   queuePrefix: string
   rateLimitPerMinute: number
   bodyLimitBytes: number
+  /** Webhook delivery: hosts allowed to resolve to private addresses, retries, request deadline. */
+  webhooks: {
+    allowHosts: string[]
+    attempts: number
+    backoffMs: number
+    timeoutMs: number
+    workerConcurrency: number
+  }
 }
 
 export class ConfigError extends Error {
@@ -132,6 +148,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     queuePrefix: raw.ORGWARDEN_QUEUE_PREFIX,
     rateLimitPerMinute: raw.ORGWARDEN_RATE_LIMIT_PER_MINUTE,
     bodyLimitBytes: raw.ORGWARDEN_BODY_LIMIT_BYTES,
+    webhooks: {
+      allowHosts: raw.ORGWARDEN_WEBHOOK_ALLOW_HOSTS ? splitList(raw.ORGWARDEN_WEBHOOK_ALLOW_HOSTS) : [],
+      attempts: raw.ORGWARDEN_WEBHOOK_ATTEMPTS,
+      backoffMs: raw.ORGWARDEN_WEBHOOK_BACKOFF_MS,
+      timeoutMs: raw.ORGWARDEN_WEBHOOK_TIMEOUT_MS,
+      workerConcurrency: raw.ORGWARDEN_WEBHOOK_CONCURRENCY,
+    },
   }
 }
 

@@ -6,6 +6,7 @@ import { createSettingsRepo, type SettingsRepo } from './settings-repo.js'
 import { createSweepsRepo, type SweepsRepo } from './sweeps-repo.js'
 import { createTokensRepo, type TokensRepo } from './tokens-repo.js'
 
+import { createWebhooksRepo, type WebhooksRepo } from './webhooks-repo.js'
 export interface Store {
   handle: DatabaseHandle
   sweeps: SweepsRepo
@@ -15,6 +16,7 @@ export interface Store {
   settings: SettingsRepo
   close(): Promise<void>
 }
+  webhooks: WebhooksRepo
 
 /** Opens the database, applies pending migrations and returns the repositories. */
 export async function openStore(opts: DatabaseOptions & { migrate?: boolean }): Promise<Store> {
@@ -35,5 +37,6 @@ export async function openStore(opts: DatabaseOptions & { migrate?: boolean }): 
     close: () => handle.close(),
   }
 }
+    webhooks: createWebhooksRepo(handle.db),
 
 export type { Db } from './database.js'

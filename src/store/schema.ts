@@ -138,3 +138,46 @@ export type NewSweep = Insertable<SweepsTable>
 export type SweepAccountRow = Selectable<SweepAccountsTable>
 export type ApiTokenRow = Selectable<ApiTokensTable>
 export type FindingRow = Selectable<FindingsTable>
+export type WebhookFormat = 'generic' | 'jira' | 'servicenow' | 'slack'
+export type DeliveryStatus = 'pending' | 'retrying' | 'succeeded' | 'dead'
+
+export interface WebhooksTable {
+  id: string
+  name: string
+  url: string
+  format: WebhookFormat
+  events: Json<string[]>
+  filter: Json<unknown>
+  options: Json<unknown>
+  digest: boolean
+  enabled: boolean
+  max_concurrency: number
+  secret: string
+  headers: Json<Record<string, string>>
+  created_by: string
+  created_at: DefaultTimestamp
+  updated_at: DefaultTimestamp
+}
+
+export interface WebhookDeliveriesTable {
+  id: string
+  webhook_id: string
+  event_key: string
+  event_type: string
+  sweep_id: string | null
+  payload: Json<unknown>
+  status: ColumnType<DeliveryStatus, DeliveryStatus | undefined, DeliveryStatus>
+  attempts: Generated<number>
+  response_code: number | null
+  latency_ms: number | null
+  last_error: string | null
+  next_attempt_at: NullableTimestamp
+  created_at: DefaultTimestamp
+  delivered_at: NullableTimestamp
+  updated_at: DefaultTimestamp
+}
+
+  webhooks: WebhooksTable
+  webhook_deliveries: WebhookDeliveriesTable
+export type WebhookRow = Selectable<WebhooksTable>
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>

@@ -9,6 +9,7 @@ import { createQueues, type Queues } from '../../src/queue/producer.js'
 import { createRedis } from '../../src/queue/redis.js'
 import { createSourceResolver, type SourceResolver } from '../../src/sources/resolver.js'
 import { openStore, type Store } from '../../src/store/index.js'
+import { DEFAULT_WEBHOOK_SETTINGS, type WebhookSettings } from '../../src/webhooks/settings.js'
 import { startWorkers, type Workers } from '../../workers/index.js'
 
 export type StoreKind = 'pglite' | 'postgres'
@@ -95,8 +96,18 @@ export async function createTestContext(
     log?: Logger
     /** The region allowlist guardrails are judged against; default: the demo organization's. */
     allowedRegions?: string[]
+    /** Webhook delivery settings over quick test defaults (127.0.0.1 allowed, 3 attempts of 20 ms backoff). */
+    webhooks?: Partial<WebhookSettings>
   } = {},
 ): Promise<TestContext> {
+  const webhooks: WebhookSettings = {
+    ...DEFAULT_WEBHOOK_SETTINGS,
+    allowHosts: ['127.0.0.1'],
+    attempts: 3,
+    backoffMs: 20,
+    timeoutMs: 2_000,
+    ...opts.webhooks,
+  }
   const db = await openTestStore(opts.store ?? 'pglite')
   const store = db.store
   const prefix = `owtest-${randomBytes(5).toString('hex')}`
@@ -123,6 +134,7 @@ export async function createTestContext(
               allowedRegions: opts.allowedRegions ?? ['eu-west-1', 'eu-central-1'],
               auditRoleName: 'OrgwardenAudit',
             },
+            webhooks,
           },
           { connection: workerRedis, prefix, accountConcurrency: 4 },
         )
@@ -137,6 +149,7 @@ export async function createTestContext(
       allowedRegions: opts.allowedRegions ?? ['eu-west-1', 'eu-central-1'],
       auditRoleName: 'OrgwardenAudit',
     },
+    webhooks,
   })
   const read = (await store.tokens.create('test-read', 'read')).token
   const write = (await store.tokens.create('test-write', 'write')).token
@@ -163,7 +176,7 @@ export async function createTestContext(
 }
 
 async function obliterate(queues: Queues) {
-  for (const q of [queues.sweeps, queues.accounts, queues.webhooks]) {
+  for (const q of [queues.sweeps, queues.accounts, queues.webhooks, queues.schedules]) {
     await q.obliterate({ force: true }).catch(() => {})
   }
 }

@@ -1,10 +1,12 @@
 import type { Readable } from 'node:stream'
+import type { Queue } from 'bullmq'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import { catalogueMetadata } from '../../../rules/index.js'
 import { SEVERITY_ORDER, type Severity } from '../../../store/findings-repo.js'
 import type { Store } from '../../../store/index.js'
 import type { FindingRow } from '../../../store/schema.js'
+import { enqueueSuppressionDispatch } from '../../../webhooks/jobs.js'
 import { decodeCursor, encodeCursor } from '../../cursor.js'
 import { Errors, invalidField } from '../../errors.js'
 import { AccountId, authErrors, OuOrRootId, PageQuery, problemRef } from '../../schemas/common.js'
@@ -137,7 +139,7 @@ function rulesForControl(control: string): string[] {
     .map((r) => r.id)
 }
 
-export async function findingRoutes(app: FastifyInstance, deps: { store: Store }) {
+export async function findingRoutes(app: FastifyInstance, deps: { store: Store; webhooks?: Queue }) {
   const { store } = deps
   app.addSchema(Finding)
 
@@ -262,6 +264,11 @@ export async function findingRoutes(app: FastifyInstance, deps: { store: Store }
       if (!existing) throw new Errors.NotFound('no such finding')
       if (existing.status === 'resolved') throw new Errors.Conflict('a resolved finding cannot be suppressed')
       const row = await store.findings.suppress(id, req.principal?.name ?? 'unknown', body.reason, until)
+      // Subscribers of finding.suppressed hear about it; a queue hiccup must not undo the suppression.
+      if (deps.webhooks)
+        await enqueueSuppressionDispatch(deps.webhooks, id).catch((err) =>
+          req.log.error({ err, findingId: id }, 'could not enqueue the suppression webhooks'),
+        )
       return view(row!)
     },
   )
