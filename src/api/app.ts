@@ -25,9 +25,9 @@ import { simulateRoutes } from './routes/simulate/index.js'
 import { summaryRoutes } from './routes/summary/index.js'
 import { sweepRoutes } from './routes/sweeps/index.js'
 import { AccountResult, Sweep } from './routes/sweeps/schemas.js'
+import { webhookRoutes } from './routes/webhooks/index.js'
 import { whatIfRoutes } from './routes/what-if/index.js'
 import { Problem } from './schemas/common.js'
-import { webhookRoutes } from './routes/webhooks/index.js'
 
 export interface AppDeps {
   store: Store
@@ -42,10 +42,10 @@ export interface AppDeps {
   catalogs?: PolicyCatalogs
   /** What what-if judges guardrails against; default: the configuration's defaults. */
   guardrails?: GuardrailSettings
-}
-
   /** Webhook retry policy for redeliveries and pings; default: the configuration's defaults. */
   webhooks?: WebhookSettings
+}
+
 /**
  * Builds the API with everything registered: external plugins, then our services, then routes.
  * The caller owns the store, queues and Redis and closes them; the app only closes itself.
@@ -91,15 +91,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(accountRoutes, { store: deps.store })
   await app.register(summaryRoutes, { store: deps.store })
   await app.register(ruleRoutes)
-  const defaults = loadConfig({})
-  const guardrails = deps.guardrails ?? {
-    allowedRegions: defaults.allowedRegions,
-    auditRoleName: defaults.auditRoleName,
   await app.register(webhookRoutes, {
     store: deps.store,
     queues: deps.queues,
     settings: deps.webhooks ?? loadConfig({}).webhooks,
   })
+  const defaults = loadConfig({})
+  const guardrails = deps.guardrails ?? {
+    allowedRegions: defaults.allowedRegions,
+    auditRoleName: defaults.auditRoleName,
   }
   await app.register(settingsRoutes, { store: deps.store, defaultRegions: guardrails.allowedRegions })
   const catalogs = deps.catalogs ?? createPolicyCatalogs()

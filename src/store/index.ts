@@ -5,8 +5,8 @@ import { migrate } from './migrate.js'
 import { createSettingsRepo, type SettingsRepo } from './settings-repo.js'
 import { createSweepsRepo, type SweepsRepo } from './sweeps-repo.js'
 import { createTokensRepo, type TokensRepo } from './tokens-repo.js'
-
 import { createWebhooksRepo, type WebhooksRepo } from './webhooks-repo.js'
+
 export interface Store {
   handle: DatabaseHandle
   sweeps: SweepsRepo
@@ -14,9 +14,9 @@ export interface Store {
   guardrails: GuardrailsRepo
   findings: FindingsRepo
   settings: SettingsRepo
+  webhooks: WebhooksRepo
   close(): Promise<void>
 }
-  webhooks: WebhooksRepo
 
 /** Opens the database, applies pending migrations and returns the repositories. */
 export async function openStore(opts: DatabaseOptions & { migrate?: boolean }): Promise<Store> {
@@ -34,9 +34,9 @@ export async function openStore(opts: DatabaseOptions & { migrate?: boolean }): 
     guardrails: createGuardrailsRepo(handle.db),
     findings: createFindingsRepo(handle.db),
     settings: createSettingsRepo(handle.db),
+    webhooks: createWebhooksRepo(handle.db),
     close: () => handle.close(),
   }
 }
-    webhooks: createWebhooksRepo(handle.db),
 
 export type { Db } from './database.js'

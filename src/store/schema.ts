@@ -121,23 +121,6 @@ export interface SettingsTable {
   updated_by: string
 }
 
-export interface Database {
-  settings: SettingsTable
-  sweeps: SweepsTable
-  org_snapshots: OrgSnapshotsTable
-  sweep_accounts: SweepAccountsTable
-  account_snapshots: AccountSnapshotsTable
-  findings: FindingsTable
-  finding_events: FindingEventsTable
-  guardrail_results: GuardrailResultsTable
-  api_tokens: ApiTokensTable
-}
-
-export type SweepRow = Selectable<SweepsTable>
-export type NewSweep = Insertable<SweepsTable>
-export type SweepAccountRow = Selectable<SweepAccountsTable>
-export type ApiTokenRow = Selectable<ApiTokensTable>
-export type FindingRow = Selectable<FindingsTable>
 export type WebhookFormat = 'generic' | 'jira' | 'servicenow' | 'slack'
 export type DeliveryStatus = 'pending' | 'retrying' | 'succeeded' | 'dead'
 
@@ -177,7 +160,24 @@ export interface WebhookDeliveriesTable {
   updated_at: DefaultTimestamp
 }
 
+export interface Database {
+  settings: SettingsTable
+  sweeps: SweepsTable
+  org_snapshots: OrgSnapshotsTable
+  sweep_accounts: SweepAccountsTable
+  account_snapshots: AccountSnapshotsTable
+  findings: FindingsTable
+  finding_events: FindingEventsTable
+  guardrail_results: GuardrailResultsTable
+  api_tokens: ApiTokensTable
   webhooks: WebhooksTable
   webhook_deliveries: WebhookDeliveriesTable
+}
+
+export type SweepRow = Selectable<SweepsTable>
+export type NewSweep = Insertable<SweepsTable>
+export type SweepAccountRow = Selectable<SweepAccountsTable>
+export type ApiTokenRow = Selectable<ApiTokensTable>
+export type FindingRow = Selectable<FindingsTable>
 export type WebhookRow = Selectable<WebhooksTable>
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>

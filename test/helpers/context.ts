@@ -176,7 +176,7 @@ export async function createTestContext(
 }
 
 async function obliterate(queues: Queues) {
-  for (const q of [queues.sweeps, queues.accounts, queues.webhooks, queues.schedules]) {
+  for (const q of [queues.sweeps, queues.accounts, queues.webhooks]) {
     await q.obliterate({ force: true }).catch(() => {})
   }
 }

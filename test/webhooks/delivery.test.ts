@@ -316,11 +316,12 @@ describe('webhooks: API and delivery', () => {
     const seen: string[] = []
     let cursor: string | null = null
     do {
-      const res = await ctx.app.inject({
-        method: 'GET',
-        url: `/v1/webhooks?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
-        headers: ctx.auth('read'),
-      })
+      const res: { json(): { items: Array<{ id: string }>; nextCursor: string | null } } =
+        await ctx.app.inject({
+          method: 'GET',
+          url: `/v1/webhooks?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+          headers: ctx.auth('read'),
+        })
       seen.push(...res.json().items.map((w: { id: string }) => w.id))
       cursor = res.json().nextCursor
     } while (cursor)
