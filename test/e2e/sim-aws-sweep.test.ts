@@ -1,0 +1,254 @@
+/**
+ * A sweep through the simulated AWS (bench/sim-aws): POST /v1/sweeps → BullMQ → workers → store,
+ * with the real AWS SDK talking HTTP to the simulator (AWS_ENDPOINT_URL), so its serializers,
+ * parsers (awsQuery XML, awsJson 1.1, restJson) and standard retry strategy all run.
+ *
+ * The organization: six accounts, one whose audit role is missing, one with planted
+ * misconfigurations and the others clean. The first request of one operation per service and
+ * caller is throttled the way that service throttles, and the sweep must still complete.
+ */
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { type AccountProfile, accountProfile } from '../../bench/sim-aws/account.js'
+import { type SimAws, startSimAws } from '../../bench/sim-aws/server.js'
+import type { CallStats } from '../../src/aws/call-stats.js'
+import { createSourceResolver } from '../../src/sources/resolver.js'
+import { FAST_RATES } from '../aws/helpers.js'
+import { createTestContext, type TestContext, waitForSweep } from '../helpers/context.js'
+
+const REGIONS = ['us-east-1', 'eu-west-1']
+const THROTTLED_FIRST = [
+  'organizations:ListRoots',
+  'sts:AssumeRole',
+  'iam:GetAccountSummary',
+  'cloudtrail:DescribeTrails',
+  'config:DescribeConfigurationRecorders',
+  'access-analyzer:ListAnalyzers',
+]
+
+/** Everything wrong at once, in one account. */
+const PLANTED: AccountProfile = {
+  rootAccessKey: true,
+  rootMfa: 'none',
+  passwordPolicy: 'none',
+  adminPolicy: true,
+  roleTrustsAny: true,
+  crossAccountWithoutExternalId: true,
+  escalationPolicy: true,
+  trail: false,
+  configRecorder: 'off',
+  analyzerEverywhere: false,
+  expiredCertificate: true,
+  cloudShell: true,
+  supportRole: false,
+}
+
+/** What each planted flag must produce, and a clean account must not. */
+const PLANTED_RULES = [
+  'root.access-key-present',
+  'root.mfa-disabled',
+  'password-policy.missing',
+  'policy.full-admin',
+  'policy.service-wildcard',
+  'role.trusts-any-principal',
+  'role.external-trust-without-external-id',
+  'account.cloudtrail-not-multiregion',
+  'account.config-recorder-off',
+  'account.access-analyzer-disabled',
+  'account.expired-server-certificate',
+  'policy.cloudshell-full-access',
+  'account.support-role-missing',
+]
+
+interface AccountItem {
+  accountId: string
+  status: string
+  reason: string | null
+  stats: { api?: CallStats } | null
+}
+
+describe('a sweep through the simulated AWS', () => {
+  let sim: SimAws
+  let ctx: TestContext
+  let sweep: { status: string; progress: Record<string, unknown> }
+  let items: AccountItem[]
+  let sweepId: string
+  let planted: string
+  let clean: string
+  let missing: string
+  const previousEndpoint = process.env.AWS_ENDPOINT_URL
+
+  before(async () => {
+    sim = await startSimAws({
+      seed: 7,
+      accounts: 6,
+      ouDepth: 2,
+      ouBranching: 1,
+      users: 6,
+      roles: 18,
+      policies: 6,
+      misconfig: 0,
+      suspended: 0,
+      missingRole: 1,
+      regions: REGIONS,
+      throttleFirst: THROTTLED_FIRST,
+      // Organizations wide open (the test is not about pacing): only the planted throttles.
+      rates: Object.fromEntries(Object.keys(FAST_RATES).map((op) => [`organizations:${op}`, FAST_RATES[op]])),
+    })
+    const members = sim.org.accounts.filter((a) => a.index > 0)
+    missing = members.find((a) => a.roleMissing)!.id
+    const reachable = members.filter((a) => !a.roleMissing)
+    planted = reachable[0].id
+    clean = reachable[1].id
+    sim.generator.plant(planted, PLANTED)
+    process.env.AWS_ENDPOINT_URL = sim.url
+    const sources = createSourceResolver({
+      aws: {
+        region: REGIONS[0],
+        regions: REGIONS,
+        auditRoleName: 'OrgwardenAudit',
+        baseCredentials: async () => ({
+          accessKeyId: 'AKIASIMULATEDBASE001',
+          secretAccessKey: 'simulatedBaseSecretKey0123456789abcdefghij',
+        }),
+        organizationsRates: FAST_RATES,
+      },
+    })
+    ctx = await createTestContext({ store: 'postgres', sources, allowedRegions: REGIONS })
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/sweeps',
+      headers: ctx.auth(),
+      payload: { source: { type: 'aws' } },
+    })
+    assert.equal(res.statusCode, 202, res.body)
+    sweepId = res.json().id
+    sweep = await waitForSweep(ctx, sweepId, 90_000)
+    const list = await ctx.app.inject({
+      method: 'GET',
+      url: `/v1/sweeps/${sweepId}/accounts?limit=100`,
+      headers: ctx.auth('read'),
+    })
+    assert.equal(list.statusCode, 200, list.body)
+    items = list.json().items
+  })
+
+  after(async () => {
+    await ctx?.close()
+    await ctx?.sources.close()
+    await sim?.close()
+    if (previousEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL
+    else process.env.AWS_ENDPOINT_URL = previousEndpoint
+  })
+
+  test('the sweep completes: every reachable account collected, the one without its role unreachable', () => {
+    assert.equal(sweep.status, 'completed', JSON.stringify(sweep))
+    assert.deepEqual(sweep.progress, {
+      total: 6,
+      done: 6,
+      failed: 1,
+      byStatus: { pending: 0, running: 0, collected: 5, unreachable: 1, failed: 0, cancelled: 0 },
+    })
+    const byId = new Map(items.map((a) => [a.accountId, a]))
+    assert.equal(byId.get(missing)?.status, 'unreachable')
+    assert.match(
+      byId.get(missing)?.reason ?? '',
+      new RegExp(`role OrgwardenAudit missing in account ${missing}`),
+    )
+    for (const account of sim.org.accounts.filter((a) => a.id !== missing))
+      assert.equal(byId.get(account.id)?.status, 'collected', account.id)
+  })
+
+  test('what the simulator generated is what got stored, through the SDK parsers', async () => {
+    const rows = await ctx.store.handle.db
+      .selectFrom('account_snapshots')
+      .select(['account_id', 'state'])
+      .where('sweep_id', '=', sweepId)
+      .execute()
+    assert.equal(rows.length, 5)
+    for (const row of rows) {
+      const state = row.state as {
+        users: Array<{ name: string }>
+        roles: Array<{ name: string; trustPolicy: unknown }>
+        groups: unknown[]
+        credentialReport: unknown[]
+        regions: Record<string, unknown>
+        gaps: unknown[]
+      }
+      assert.equal(state.users.length, 6, row.account_id)
+      assert.equal(state.roles.length, 18, row.account_id)
+      assert.equal(state.groups.length, 4, row.account_id)
+      // One row per user plus the root's.
+      assert.equal(state.credentialReport.length, 6, row.account_id)
+      assert.deepEqual(Object.keys(state.regions).sort(), [...REGIONS].sort())
+      assert.deepEqual(state.gaps, [], row.account_id)
+      assert.ok(state.roles.some((r) => r.name === 'OrgwardenAudit'))
+    }
+  })
+
+  test('planted misconfigurations become findings; a clean account has none of them', async () => {
+    const rulesOf = async (accountId: string) => {
+      const seen = new Set<string>()
+      let cursor: string | null = null
+      do {
+        const query: string = `accountId=${accountId}&limit=200${cursor ? `&cursor=${cursor}` : ''}`
+        const res = await ctx.app.inject({
+          method: 'GET',
+          url: `/v1/findings?${query}`,
+          headers: ctx.auth('read'),
+        })
+        assert.equal(res.statusCode, 200, res.body)
+        const body = res.json() as { items: Array<{ ruleId: string }>; nextCursor: string | null }
+        for (const f of body.items) seen.add(f.ruleId)
+        cursor = body.nextCursor
+      } while (cursor)
+      return seen
+    }
+    const plantedRules = await rulesOf(planted)
+    const cleanRules = await rulesOf(clean)
+    for (const rule of PLANTED_RULES) {
+      assert.ok(
+        plantedRules.has(rule),
+        `${rule} not raised for the planted account (got ${[...plantedRules]})`,
+      )
+      assert.ok(!cleanRules.has(rule), `${rule} raised for the clean account`)
+    }
+    // The clean account is as the generator says: nothing planted there by chance.
+    const profile = accountProfile(sim.org, sim.org.accountById.get(clean)!)
+    assert.equal(profile.rootAccessKey, false)
+    assert.equal(profile.passwordPolicy, 'strong')
+  })
+
+  test('throttled calls were retried by the SDK and succeeded, and the call accounting matches AWS', () => {
+    for (const api of THROTTLED_FIRST)
+      assert.ok((sim.stats.throttled[api] ?? 0) >= 1, `${api} was never throttled`)
+    const collected = items.filter((a) => a.status === 'collected')
+    const apis = items.map((a) => a.stats?.api).filter((s): s is CallStats => Boolean(s))
+    assert.equal(apis.length, 6)
+    for (const account of collected) {
+      const api = account.stats?.api
+      assert.ok(api, account.accountId)
+      // GetAccountSummary, DescribeTrails, DescribeConfigurationRecorders and ListAnalyzers were
+      // each refused once for this account, then answered.
+      assert.ok(api.throttled >= 4, `${account.accountId}: ${api.throttled} throttled`)
+      assert.equal(api.retries, api.throttled)
+      const expectedErrors =
+        account.accountId === planted ? { 'iam:GetAccountPasswordPolicy NoSuchEntity': 1 } : {}
+      assert.deepEqual(api.errors, expectedErrors, account.accountId)
+    }
+    // Orgwarden counts requests once and retries apart; the simulator saw every attempt. Both
+    // views of the accounts' traffic agree (the organization read is not an account's).
+    const accountRequests = Object.entries(sim.stats.calls)
+      .filter(([api]) => !api.startsWith('organizations:'))
+      .reduce((sum, [, n]) => sum + n, 0)
+    const reported = apis.reduce((sum, api) => sum + api.totalCalls + api.retries, 0)
+    assert.equal(reported, accountRequests)
+    const accountThrottles = Object.entries(sim.stats.throttled)
+      .filter(([api]) => !api.startsWith('organizations:'))
+      .reduce((sum, [, n]) => sum + n, 0)
+    assert.equal(
+      apis.reduce((sum, api) => sum + api.throttled, 0),
+      accountThrottles,
+    )
+  })
+})
