@@ -1,8 +1,10 @@
 import { Worker } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { QUEUE } from '../src/queue/names.js'
+import { reconcileSchedulers } from '../src/schedules/scheduler.js'
 import { createAccountProcessor } from './account-processor.js'
 import type { WorkerDeps } from './deps.js'
+import { createScheduleProcessor } from './schedule-processor.js'
 import { createSweepProcessor } from './sweep-processor.js'
 import { createWebhookWorker } from './webhook-processor.js'
 
@@ -17,6 +19,8 @@ export interface WorkerOptions {
 
 export interface Workers {
   workers: Worker[]
+  /** Settles once the schedules' job schedulers match the table (failures are logged). */
+  schedulesReconciled: Promise<void>
   close(): Promise<void>
 }
 
@@ -34,13 +38,19 @@ export function startWorkers(deps: WorkerDeps, opts: WorkerOptions): Workers {
     ...common,
     concurrency: opts.accountConcurrency,
   })
-  const workers = [sweeps, accounts, createWebhookWorker(deps, common)]
+  const schedules = new Worker(QUEUE.schedules, createScheduleProcessor(deps), { ...common, concurrency: 2 })
+  const workers = [sweeps, accounts, schedules, createWebhookWorker(deps, common)]
   for (const w of workers) {
     // Without a listener an 'error' event would crash the process; Redis hiccups are survivable.
     w.on('error', (err) => deps.log.error({ err, queue: w.name }, 'worker error'))
   }
+  const schedulesReconciled = reconcileSchedulers(deps.store, deps.queues, deps.log).then(
+    () => {},
+    (err) => deps.log.error({ err }, 'schedules: could not reconcile job schedulers with the table'),
+  )
   return {
     workers,
+    schedulesReconciled,
     async close() {
       await Promise.allSettled(workers.map((w) => w.close()))
     },

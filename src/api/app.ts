@@ -20,6 +20,8 @@ import { guardrailRoutes } from './routes/guardrails/index.js'
 import { healthRoutes } from './routes/health.js'
 import { orgRoutes } from './routes/org/index.js'
 import { ruleRoutes } from './routes/rules/index.js'
+import { scheduleRoutes } from './routes/schedules/index.js'
+import { Schedule, ScheduleRun } from './routes/schedules/schemas.js'
 import { settingsRoutes } from './routes/settings/index.js'
 import { simulateRoutes } from './routes/simulate/index.js'
 import { summaryRoutes } from './routes/summary/index.js'
@@ -65,6 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(problemsPlugin)
   for (const schema of [Problem, Sweep, AccountResult]) app.addSchema(schema)
+  for (const schema of [Schedule, ScheduleRun]) app.addSchema(schema)
   await app.register(openapiPlugin)
   await app.register(rateLimit, {
     global: true,
@@ -85,6 +88,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes, { db: deps.store.handle.db, redis: deps.redis })
   await app.register(sweepRoutes, { store: deps.store, queues: deps.queues, sources: deps.sources })
+  await app.register(scheduleRoutes, { store: deps.store, queues: deps.queues, sources: deps.sources })
   await app.register(guardrailRoutes, { store: deps.store })
   await app.register(orgRoutes, { store: deps.store })
   await app.register(findingRoutes, { store: deps.store, webhooks: deps.queues.webhooks })

@@ -4,6 +4,8 @@ export const QUEUE = {
   sweeps: 'sweeps',
   accounts: 'accounts',
   webhooks: 'webhooks',
+  /** Job schedulers of the sweep schedules, and their firings. */
+  schedules: 'schedules',
 } as const
 
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE]
@@ -14,10 +16,16 @@ export const JOB = {
   /** Parent of the account jobs: runs once they have all ended. */
   finalize: 'finalize',
   account: 'account',
+  /** A schedule's timetable came due: start its sweep, or record the firing as skipped. */
+  scheduleFire: 'schedule-fire',
 } as const
 
 export interface SweepJobData {
   sweepId: string
+}
+
+export interface ScheduleJobData {
+  scheduleId: string
 }
 
 export interface AccountJobData {
@@ -28,4 +36,6 @@ export interface AccountJobData {
 // BullMQ job ids may not contain ':'; these ids make enqueueing idempotent.
 export const sweepJobId = (sweepId: string) => `sweep-${sweepId}`
 export const finalizeJobId = (sweepId: string) => `finalize-${sweepId}`
+/** One BullMQ job scheduler per schedule; its firings get ids `repeat:<schedulerId>:<fire millis>`. */
+export const scheduleSchedulerId = (scheduleId: string) => `schedule-${scheduleId}`
 export const accountJobId = (sweepId: string, accountId: string) => `account-${sweepId}-${accountId}`

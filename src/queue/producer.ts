@@ -6,6 +6,7 @@ import {
   finalizeJobId,
   JOB,
   QUEUE,
+  type ScheduleJobData,
   type SweepJobData,
   sweepJobId,
 } from './names.js'
@@ -26,12 +27,15 @@ export function createQueues(connection: Redis, opts: QueueOptions) {
   const sweeps = new Queue<SweepJobData>(QUEUE.sweeps, base)
   const accounts = new Queue<AccountJobData>(QUEUE.accounts, base)
   const webhooks = new Queue(QUEUE.webhooks, base)
+  const schedules = new Queue<ScheduleJobData>(QUEUE.schedules, base)
   const flow = new FlowProducer(base)
-  const all = [sweeps, accounts, webhooks, flow]
+  const all = [sweeps, accounts, webhooks, schedules, flow]
   return {
     sweeps,
     accounts,
     webhooks,
+    /** Holds one job scheduler per enabled schedule (see src/schedules/scheduler.ts). */
+    schedules,
     flow,
     /** Every queue and the flow producer, for error listeners and shutdown. */
     all,

@@ -58,7 +58,8 @@ export async function openServices(
       accountAttempts: config.accountAttempts,
     })
     const onError = (err: Error) => log.error({ err }, 'queue error')
-    for (const q of [queues.sweeps, queues.accounts, queues.webhooks]) q.on('error', onError)
+    for (const q of [queues.sweeps, queues.accounts, queues.webhooks, queues.schedules])
+      q.on('error', onError)
     queues.flow.on('error', onError)
     closers.push(() => queues.close())
 

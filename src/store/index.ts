@@ -2,6 +2,7 @@ import { type DatabaseHandle, type DatabaseOptions, openDatabase } from './datab
 import { createFindingsRepo, type FindingsRepo } from './findings-repo.js'
 import { createGuardrailsRepo, type GuardrailsRepo } from './guardrails-repo.js'
 import { migrate } from './migrate.js'
+import { createSchedulesRepo, type SchedulesRepo } from './schedules-repo.js'
 import { createSettingsRepo, type SettingsRepo } from './settings-repo.js'
 import { createSweepsRepo, type SweepsRepo } from './sweeps-repo.js'
 import { createTokensRepo, type TokensRepo } from './tokens-repo.js'
@@ -10,6 +11,7 @@ import { createWebhooksRepo, type WebhooksRepo } from './webhooks-repo.js'
 export interface Store {
   handle: DatabaseHandle
   sweeps: SweepsRepo
+  schedules: SchedulesRepo
   tokens: TokensRepo
   guardrails: GuardrailsRepo
   findings: FindingsRepo
@@ -30,6 +32,7 @@ export async function openStore(opts: DatabaseOptions & { migrate?: boolean }): 
   return {
     handle,
     sweeps: createSweepsRepo(handle.db),
+    schedules: createSchedulesRepo(handle.db),
     tokens: createTokensRepo(handle.db),
     guardrails: createGuardrailsRepo(handle.db),
     findings: createFindingsRepo(handle.db),

@@ -34,6 +34,40 @@ export interface SweepsTable {
   started_at: NullableTimestamp
   org_read_at: NullableTimestamp
   finished_at: NullableTimestamp
+  /** The schedule that started the sweep, if one did. */
+  schedule_id: ColumnType<string | null, string | null | undefined, string | null>
+}
+
+export interface SchedulesTable {
+  id: string
+  name: string
+  cron: string
+  timezone: string
+  scope: Json<unknown>
+  source_kind: 'snapshot' | 'aws'
+  source_name: string
+  enabled: boolean
+  idempotency_key: string | null
+  created_by: string
+  updated_by: string
+  created_at: DefaultTimestamp
+  updated_at: DefaultTimestamp
+  runs_started: Generated<number>
+  runs_skipped: Generated<number>
+  runs_failed: Generated<number>
+  last_fired_at: NullableTimestamp
+  last_skipped_at: NullableTimestamp
+}
+
+export type ScheduleRunOutcome = 'started' | 'skipped' | 'failed'
+
+export interface ScheduleRunsTable {
+  schedule_id: string
+  fired_at: Timestamp
+  outcome: ScheduleRunOutcome
+  sweep_id: string | null
+  reason: string | null
+  recorded_at: DefaultTimestamp
 }
 
 export interface OrgSnapshotsTable {
@@ -163,6 +197,8 @@ export interface WebhookDeliveriesTable {
 export interface Database {
   settings: SettingsTable
   sweeps: SweepsTable
+  schedules: SchedulesTable
+  schedule_runs: ScheduleRunsTable
   org_snapshots: OrgSnapshotsTable
   sweep_accounts: SweepAccountsTable
   account_snapshots: AccountSnapshotsTable
@@ -175,6 +211,8 @@ export interface Database {
 }
 
 export type SweepRow = Selectable<SweepsTable>
+export type ScheduleRow = Selectable<SchedulesTable>
+export type ScheduleRunRow = Selectable<ScheduleRunsTable>
 export type NewSweep = Insertable<SweepsTable>
 export type SweepAccountRow = Selectable<SweepAccountsTable>
 export type ApiTokenRow = Selectable<ApiTokensTable>

@@ -13,6 +13,8 @@ export interface NewSweepInput {
   idempotencyKey?: string | undefined
   /** The settings in force when the sweep was asked for. */
   settings?: unknown
+  /** Set when a schedule starts the sweep; the database allows one queued/running sweep per schedule. */
+  scheduleId?: string | undefined
 }
 
 export interface AccountPlan {
@@ -60,6 +62,7 @@ export function createSweepsRepo(db: Db) {
           requested_by: input.requestedBy,
           idempotency_key: input.idempotencyKey ?? null,
           settings: JSON.stringify(input.settings ?? {}),
+          schedule_id: input.scheduleId ?? null,
         })
         .onConflict((oc) => oc.column('idempotency_key').doNothing())
         .returningAll()

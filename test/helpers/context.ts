@@ -176,7 +176,7 @@ export async function createTestContext(
 }
 
 async function obliterate(queues: Queues) {
-  for (const q of [queues.sweeps, queues.accounts, queues.webhooks]) {
+  for (const q of [queues.sweeps, queues.accounts, queues.webhooks, queues.schedules]) {
     await q.obliterate({ force: true }).catch(() => {})
   }
 }

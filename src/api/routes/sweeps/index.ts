@@ -1,11 +1,16 @@
-import { randomUUID } from 'node:crypto'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { SweepScope } from '../../../org/types.js'
 import type { Queues } from '../../../queue/producer.js'
 import { type SourceResolver, SourceUnavailableError } from '../../../sources/resolver.js'
 import type { Store } from '../../../store/index.js'
 import type { SweepRow } from '../../../store/schema.js'
+import {
+  QueueUnavailableError,
+  type StartSweepDeps,
+  type SweepRequest,
+  startSweep,
+} from '../../../sweeps/start.js'
 import { decodeCursor, encodeCursor } from '../../cursor.js'
 import { Errors, invalidField } from '../../errors.js'
 import { authErrors, problemRef } from '../../schemas/common.js'
@@ -68,44 +73,17 @@ export async function sweepRoutes(app: FastifyInstance, deps: Deps) {
       const source = body.source ?? { type: 'aws' as const }
       const name = source.type === 'aws' ? 'aws' : source.name
       if (!name) throw invalidField('body.source.name', 'is required when source.type is "snapshot"')
-      const scope = normalizeScope(body.scope)
-      try {
-        await deps.sources.resolve(source.type, name)
-      } catch (err) {
-        if (err instanceof SourceUnavailableError) {
-          const field = source.type === 'snapshot' ? 'body.source.name' : 'body.source.type'
-          throw Object.assign(new Errors.SourceUnavailable(`${field}: ${err.message}`), {
-            fieldErrors: [{ field, message: err.message }],
-          })
-        }
-        throw err
-      }
-
-      const idempotencyKey = req.headers['idempotency-key'] as string | undefined
-      const { sweep, created } = await store.sweeps.create({
-        id: randomUUID(),
-        sourceKind: source.type,
-        sourceName: name,
-        scope,
-        requestedBy: req.principal?.name ?? 'anonymous',
-        idempotencyKey,
-        settings: (await store.settings.get()).value,
-      })
-      if (created) {
-        try {
-          await deps.queues.enqueueSweep(sweep.id)
-        } catch (err) {
-          // Without its job the sweep would sit queued forever: take it back and say why.
-          await store.handle.db.deleteFrom('sweeps').where('id', '=', sweep.id).execute()
-          req.log.error({ err }, 'could not enqueue sweep')
-          throw Object.assign(new Error('the job queue (Redis) is unavailable; nothing was started'), {
-            statusCode: 503,
-            code: 'queue-unavailable',
-          })
-        }
-      } else {
-        reply.header('idempotent-replayed', 'true')
-      }
+      const { sweep, created } = await startSweepOr4xx(
+        deps,
+        {
+          source: { type: source.type, name },
+          scope: normalizeScope(body.scope),
+          requestedBy: req.principal?.name ?? 'anonymous',
+          idempotencyKey: req.headers['idempotency-key'] as string | undefined,
+        },
+        req.log,
+      )
+      if (!created) reply.header('idempotent-replayed', 'true')
       reply.code(202).header('location', `/v1/sweeps/${sweep.id}`)
       return sweepView(sweep, await progressOf(sweep))
     },
@@ -226,14 +204,39 @@ export async function sweepRoutes(app: FastifyInstance, deps: Deps) {
   )
 }
 
-function normalizeScope(scope: Partial<SweepScope> | undefined): SweepScope {
+/** startSweep with its failures as problems: 422 naming the source field, 503 for the queue. */
+export async function startSweepOr4xx(
+  deps: StartSweepDeps,
+  request: SweepRequest,
+  log: FastifyBaseLogger,
+  field = 'body.source',
+): Promise<{ sweep: SweepRow; created: boolean }> {
+  try {
+    return await startSweep(deps, request)
+  } catch (err) {
+    if (err instanceof SourceUnavailableError) {
+      const at = request.source.type === 'snapshot' ? `${field}.name` : `${field}.type`
+      throw Object.assign(new Errors.SourceUnavailable(`${at}: ${err.message}`), {
+        fieldErrors: [{ field: at, message: err.message }],
+      })
+    }
+    if (err instanceof QueueUnavailableError) {
+      log.error({ err: err.cause }, 'could not enqueue sweep')
+      throw Object.assign(new Error(err.message), { statusCode: 503, code: 'queue-unavailable' })
+    }
+    throw err
+  }
+}
+
+/** A request's scope, complete: no ids means the whole organization. */
+export function normalizeScope(scope: Partial<SweepScope> | undefined, field = 'body.scope'): SweepScope {
   const ous = scope?.organizationalUnitIds ?? []
   const accounts = scope?.accountIds ?? []
   if (scope?.all === true && (ous.length > 0 || accounts.length > 0)) {
-    throw invalidField('body.scope.all', 'cannot be combined with organizationalUnitIds or accountIds')
+    throw invalidField(`${field}.all`, 'cannot be combined with organizationalUnitIds or accountIds')
   }
   if (scope?.all === false && ous.length === 0 && accounts.length === 0) {
-    throw invalidField('body.scope', 'names no organizational unit and no account')
+    throw invalidField(field, 'names no organizational unit and no account')
   }
   const all = ous.length === 0 && accounts.length === 0
   return { all, organizationalUnitIds: ous, accountIds: accounts }
