@@ -3,6 +3,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 
 export interface Received {
+  url: string
   headers: http.IncomingHttpHeaders
   body: string
   // biome-ignore lint/suspicious/noExplicitAny: tests read receiver bodies field by field
@@ -27,7 +28,7 @@ export async function startReceiver(
     } catch {
       json = undefined
     }
-    const r = { headers: req.headers, body, json }
+    const r = { url: req.url ?? '', headers: req.headers, body, json }
     const n = received.length
     received.push(r)
     res.statusCode = await respond(n, r)
