@@ -70,7 +70,7 @@ describe('webhook formats', () => {
     const commentOnly = render('jira', { projectKey: 'SEC' }, event('finding.resolved')).body as Json
     assert.deepEqual(Object.keys(commentOnly), ['update'])
     assert.equal(
-      render('jira', { projectKey: 'SEC' }, event('finding.opened')).body.fields.issuetype.name,
+      (render('jira', { projectKey: 'SEC' }, event('finding.opened')).body as Json).fields.issuetype.name,
       'Task',
     )
   })
