@@ -19,7 +19,7 @@ export async function generateOpenapiDocument(): Promise<unknown> {
   })
   redis.on('error', () => {})
   const queues = createQueues(redis, { prefix: 'openapi', accountAttempts: 1 })
-  for (const q of [queues.sweeps, queues.accounts, queues.webhooks]) q.on('error', () => {})
+  for (const q of [queues.sweeps, queues.accounts, queues.webhooks, queues.schedules]) q.on('error', () => {})
   queues.flow.on('error', () => {})
   try {
     const app = await buildApp({ store, queues, sources: createSourceResolver(), redis, logger: false })

@@ -29,7 +29,12 @@ export const metricsPlugin = fp(async (app: FastifyInstance, opts: { db: Db; que
     registers: [registry],
     async collect() {
       this.reset()
-      for (const q of [opts.queues.sweeps, opts.queues.accounts, opts.queues.webhooks]) {
+      for (const q of [
+        opts.queues.sweeps,
+        opts.queues.accounts,
+        opts.queues.webhooks,
+        opts.queues.schedules,
+      ]) {
         const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'waiting-children')
         for (const [state, n] of Object.entries(counts)) this.set({ queue: q.name, state }, n)
       }
