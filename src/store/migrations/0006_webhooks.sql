@@ -17,7 +17,8 @@ CREATE TABLE webhooks (
   secret          text NOT NULL,
   headers         jsonb NOT NULL DEFAULT '{}'::jsonb,
   created_by      text NOT NULL,
-  created_at      timestamptz NOT NULL DEFAULT now(),
+  -- Milliseconds, as the cursors (JavaScript Dates) carry them: a page never skips a row.
+  created_at      timestamptz(3) NOT NULL DEFAULT now(),
   updated_at      timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX webhooks_created_idx ON webhooks (created_at, id);
@@ -36,7 +37,7 @@ CREATE TABLE webhook_deliveries (
   latency_ms      integer,
   last_error      text,
   next_attempt_at timestamptz,
-  created_at      timestamptz NOT NULL DEFAULT now(),
+  created_at      timestamptz(3) NOT NULL DEFAULT now(),
   delivered_at    timestamptz,
   updated_at      timestamptz NOT NULL DEFAULT now(),
   UNIQUE (webhook_id, event_key)
