@@ -199,6 +199,32 @@ describe('webhooks: API and delivery', () => {
     }
   })
 
+  test('at most maxConcurrency requests are in flight to one subscription', async () => {
+    let inFlight = 0
+    let most = 0
+    const receiver = await startReceiver(async () => {
+      inFlight++
+      most = Math.max(most, inFlight)
+      await new Promise((r) => setTimeout(r, 60))
+      inFlight--
+      return 200
+    })
+    try {
+      const wh = await create({
+        name: 'narrow',
+        url: receiver.url,
+        events: ['finding.opened'],
+        maxConcurrency: 2,
+      })
+      const pings = await Promise.all(Array.from({ length: 10 }, () => ping(wh.id)))
+      for (const d of pings) assert.equal((await settled(wh.id, d.id)).status, 'succeeded')
+      assert.equal(receiver.received.length, 10)
+      assert.equal(most, 2, `at most 2 at once (saw ${most})`)
+    } finally {
+      await receiver.close()
+    }
+  })
+
   test('bad input gets a 400 naming the field; reads cannot write', async () => {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ url: 'https://example.com/h', events: ['finding.opened'] }, 'body.name'],
