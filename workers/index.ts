@@ -15,6 +15,8 @@ export interface WorkerOptions {
   accountConcurrency: number
   /** How long a job stays locked to its worker; a crashed worker's jobs return after about this long. */
   lockDurationMs?: number
+  /** How often the schedules' job schedulers are checked against the table; default 5 minutes. */
+  schedulesReconcileMs?: number
 }
 
 export interface Workers {
@@ -44,14 +46,20 @@ export function startWorkers(deps: WorkerDeps, opts: WorkerOptions): Workers {
     // Without a listener an 'error' event would crash the process; Redis hiccups are survivable.
     w.on('error', (err) => deps.log.error({ err, queue: w.name }, 'worker error'))
   }
-  const schedulesReconciled = reconcileSchedulers(deps.store, deps.queues, deps.log).then(
-    () => {},
-    (err) => deps.log.error({ err }, 'schedules: could not reconcile job schedulers with the table'),
-  )
+  const reconcile = () =>
+    reconcileSchedulers(deps.store, deps.queues, deps.log).then(
+      () => {},
+      (err) => deps.log.error({ err }, 'schedules: could not reconcile job schedulers with the table'),
+    )
+  const schedulesReconciled = reconcile()
+  // And now and then: a Redis flushed (or unreachable at start) while workers run heals without a restart.
+  const reconcileTimer = setInterval(reconcile, opts.schedulesReconcileMs ?? 5 * 60_000)
+  reconcileTimer.unref()
   return {
     workers,
     schedulesReconciled,
     async close() {
+      clearInterval(reconcileTimer)
       await Promise.allSettled(workers.map((w) => w.close()))
     },
   }

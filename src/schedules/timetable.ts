@@ -17,13 +17,23 @@ export function timezoneProblem(timezone: string): string | undefined {
   }
 }
 
+/** A zone Intl knows but the cron parser (Luxon) does not: blame the zone, not the expression. */
+function parserRefusesZone(timezone: string): string | undefined {
+  try {
+    CronExpressionParser.parse('0 0 * * *', { tz: timezone, currentDate: new Date() }).next()
+    return undefined
+  } catch {
+    return `"${timezone}" is not a time zone the scheduler can use`
+  }
+}
+
 /**
  * Five fields (minute hour day-of-month month day-of-week), six with leading seconds, or a
  * macro (@hourly, @daily, @weekly, @monthly, @yearly). The randomised `H` is refused: BullMQ
  * recomputes each firing from the expression, so it would not fire at a stable time.
  */
 export function timetableProblem(cron: string, timezone: string): TimetableProblem | undefined {
-  const tz = timezoneProblem(timezone)
+  const tz = timezoneProblem(timezone) ?? parserRefusesZone(timezone)
   if (tz) return { field: 'timezone', message: tz }
   const text = cron.trim()
   const fields = text.split(/\s+/)

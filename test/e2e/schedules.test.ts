@@ -222,7 +222,7 @@ for (const kind of STORE_KINDS) {
       await ctx.queues.sweeps.obliterate({ force: true })
     })
 
-    test('two firings racing (two workers) start one sweep; the database refuses the second', async () => {
+    test('four firings racing (several workers) start one sweep; the other three are recorded as skipped', async () => {
       const s = await createSchedule(ctx, { name: 'race', cron: '0 4 * * *', source: DEMO })
       const at = Date.parse('2026-12-03T04:00:00Z')
       const results = await Promise.all(
@@ -335,6 +335,36 @@ describe('worker start-up reconciles job schedulers with the table', () => {
         '03:00',
       )
       assert.equal((await readSchedule(ctx, off.id)).nextRunAt, null)
+    } finally {
+      await workers.close()
+      await connection.quit()
+    }
+  })
+
+  test('a Redis flushed while the workers run heals at the next periodic check', async () => {
+    const s = await createSchedule(ctx, { name: 'periodic', cron: '0 4 * * *', source: DEMO })
+    const connection = createRedis(REDIS_URL, 'worker')
+    const workers = startWorkers(
+      {
+        store: ctx.store,
+        queues: ctx.queues,
+        sources: ctx.sources,
+        log: pino({ level: 'silent' }),
+        catalogs: createPolicyCatalogs(),
+        guardrails: { allowedRegions: ['eu-west-1'], auditRoleName: 'OrgwardenAudit' },
+      },
+      { connection, prefix: ctx.prefix, accountConcurrency: 1, schedulesReconcileMs: 200 },
+    )
+    try {
+      await workers.schedulesReconciled
+      await ctx.queues.schedules.removeJobScheduler(`schedule-${s.id}`)
+      assert.equal((await readSchedule(ctx, s.id)).nextRunAt, null)
+      const back = await waitFor(
+        'the scheduler to come back',
+        async () => (await readSchedule(ctx, s.id)).nextRunAt ?? undefined,
+        5_000,
+      )
+      assert.match(back, /T04:00:00\.000Z$/)
     } finally {
       await workers.close()
       await connection.quit()
