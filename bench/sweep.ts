@@ -1,0 +1,347 @@
+/**
+ * Sweep benchmark: a full sweep of a synthetic organization through the real pipeline
+ * (API → BullMQ → workers → PostgreSQL), with the AWS SDK talking to the simulated AWS
+ * (bench/sim-aws) over HTTP with per-call latency and AWS-style throttling.
+ *
+ *   npm run bench -- sweep --accounts 1000 --users 50 --roles 200 --policies 100 --latency 50 --concurrency 16
+ *
+ * Options: --accounts --users --roles --policies --latency (ms per call) --concurrency (accounts
+ * in flight per worker) --workers (worker processes) --seed --misconfig (share, 0–1)
+ * --ou-depth --ou-branching --throttle-share (share of calls throttled at random)
+ * --regions (comma list) --cpu-prof (V8 profiles of the API and workers, into a directory under the OS temp dir)
+ * --keep (keep the database).
+ *
+ * Prints a table and writes JSON to bench/results/. Needs REDIS_URL and TEST_DATABASE_URL
+ * (scripts/bench.mjs provides both).
+ */
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, readFileSync } from 'node:fs'
+import os, { cpus } from 'node:os'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import pg from 'pg'
+import { type Figure, printTable, writeResults } from './lib/eval-report.js'
+import { freePort, type ServiceProcess, startProcess, waitForHealth } from './lib/sweep-processes.js'
+import { startSimAws } from './sim-aws/server.js'
+
+const { values: args } = parseArgs({
+  options: {
+    accounts: { type: 'string', default: '100' },
+    users: { type: 'string', default: '50' },
+    roles: { type: 'string', default: '200' },
+    policies: { type: 'string', default: '100' },
+    latency: { type: 'string', default: '50' },
+    concurrency: { type: 'string', default: '16' },
+    workers: { type: 'string', default: '1' },
+    seed: { type: 'string', default: '1' },
+    misconfig: { type: 'string', default: '0.1' },
+    'ou-depth': { type: 'string', default: '3' },
+    'ou-branching': { type: 'string', default: '3' },
+    'throttle-share': { type: 'string', default: '0' },
+    regions: { type: 'string', default: 'us-east-1,eu-west-1' },
+    'cpu-prof': { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+  },
+})
+const n = (name: keyof typeof args) => Number(args[name])
+const ACCOUNTS = n('accounts')
+const REGIONS = String(args.regions).split(',')
+
+const redisUrl = process.env.REDIS_URL
+const adminUrl = process.env.TEST_DATABASE_URL
+if (!redisUrl || !adminUrl) {
+  console.error('REDIS_URL and TEST_DATABASE_URL are needed: run `npm run bench -- sweep`')
+  process.exit(1)
+}
+
+async function createDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `ow_bench_${randomBytes(5).toString('hex')}`
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE ${name}`)
+  await admin.end()
+  const url = new URL(adminUrl as string)
+  url.pathname = `/${name}`
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: adminUrl })
+      await c.connect()
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      await c.end()
+    },
+  }
+}
+
+interface SweepView {
+  id: string
+  status: string
+  progress: { total: number; done: number; byStatus: Record<string, number> }
+}
+
+interface CallStats {
+  calls: Record<string, number>
+  totalCalls: number
+  retries: number
+  throttled: number
+  errors: Record<string, number>
+  responseBytes: number
+  durationMs: number
+}
+
+/** Busy and total jiffies of the whole machine (/proc/stat), to tell CPU-bound from waiting. */
+function machineCpu(): { busy: number; total: number } {
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/)
+  const v = fields.map(Number)
+  const idle = v[3] + (v[4] ?? 0)
+  const total = v.reduce((a, b) => a + b, 0)
+  return { busy: total - idle, total }
+}
+
+async function main(): Promise<void> {
+  const sim = await startSimAws({
+    seed: n('seed'),
+    accounts: ACCOUNTS,
+    users: n('users'),
+    roles: n('roles'),
+    policies: n('policies'),
+    misconfig: n('misconfig'),
+    ouDepth: n('ou-depth'),
+    ouBranching: n('ou-branching'),
+    regions: REGIONS,
+    latencyMs: n('latency'),
+    throttleShare: n('throttle-share'),
+  })
+  const database = await createDatabase()
+  const token = randomBytes(24).toString('hex')
+  const port = await freePort()
+  const cpuProfDir = args['cpu-prof']
+    ? path.join(os.tmpdir(), `orgwarden-sweep-prof-${Date.now()}`)
+    : undefined
+  if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true })
+  const env: Record<string, string> = {
+    DATABASE_URL: database.url,
+    REDIS_URL: redisUrl as string,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    ORGWARDEN_ADMIN_TOKEN: token,
+    ORGWARDEN_QUEUE_PREFIX: `owbench${randomBytes(4).toString('hex')}`,
+    ORGWARDEN_ALLOWED_REGIONS: REGIONS.join(','),
+    ORGWARDEN_ACCOUNT_CONCURRENCY: String(n('concurrency')),
+    ORGWARDEN_RATE_LIMIT_PER_MINUTE: '100000',
+    AWS_REGION: REGIONS[0],
+    AWS_ENDPOINT_URL: sim.url,
+    AWS_ACCESS_KEY_ID: 'AKIASIMULATEDBENCH01',
+    AWS_SECRET_ACCESS_KEY: 'simulatedBenchSecret0123456789abcdefghijk',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  }
+  const processes: ServiceProcess[] = []
+  const url = `http://127.0.0.1:${port}`
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+  try {
+    processes.push(startProcess('api', env, { cpuProfDir }))
+    await waitForHealth(url)
+    for (let w = 0; w < n('workers'); w++) processes.push(startProcess('worker', env, { cpuProfDir }))
+    // Let the workers connect and load their catalogues before the clock starts.
+    await new Promise((r) => setTimeout(r, 3_000))
+    const simCpu0 = process.cpuUsage()
+    const machine0 = machineCpu()
+    sim.resetStats()
+
+    const t0 = performance.now()
+    const created = await fetch(`${url}/v1/sweeps`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ source: { type: 'aws' } }),
+    })
+    if (created.status !== 202) throw new Error(`POST /v1/sweeps: ${created.status} ${await created.text()}`)
+    const { id } = (await created.json()) as { id: string }
+    let sweep: SweepView
+    let lastLog = 0
+    for (;;) {
+      const res = await fetch(`${url}/v1/sweeps/${id}`, { headers })
+      sweep = (await res.json()) as SweepView
+      if (['completed', 'failed', 'cancelled'].includes(sweep.status)) break
+      if (performance.now() - lastLog > 10_000) {
+        lastLog = performance.now()
+        const s = ((performance.now() - t0) / 1000).toFixed(0)
+        console.error(
+          `  ${s} s: ${sweep.status}, ${sweep.progress?.done ?? 0}/${sweep.progress?.total ?? '?'} accounts`,
+        )
+      }
+      await new Promise((r) => setTimeout(r, 250))
+    }
+    const wallMs = performance.now() - t0
+    const simCpu = process.cpuUsage(simCpu0)
+    const machine1 = machineCpu()
+    const machineBusy = (machine1.busy - machine0.busy) / Math.max(1, machine1.total - machine0.total)
+    const usage = processes.map((p) => ({ role: p.role, pid: p.pid, ...p.usage() }))
+    const simRssMb = process.resourceUsage().maxRSS / 1024
+
+    const db = new pg.Client({ connectionString: database.url })
+    await db.connect()
+    const timing = (
+      await db.query(
+        `SELECT extract(epoch FROM org_read_at - started_at) * 1000 AS org_ms,
+                extract(epoch FROM finished_at - org_read_at) * 1000 AS accounts_ms,
+                extract(epoch FROM started_at - created_at) * 1000 AS queue_ms
+           FROM sweeps WHERE id = $1`,
+        [id],
+      )
+    ).rows[0] as { org_ms: number; accounts_ms: number; queue_ms: number }
+    const accountRows = (
+      await db.query(
+        `SELECT status, stats, extract(epoch FROM finished_at - started_at) * 1000 AS ms
+           FROM sweep_accounts WHERE sweep_id = $1`,
+        [id],
+      )
+    ).rows as Array<{ status: string; stats: { api?: CallStats } | null; ms: number }>
+    const tables = (
+      await db.query(
+        `SELECT relname AS table, pg_total_relation_size(relid) AS bytes FROM pg_stat_user_tables ORDER BY relname`,
+      )
+    ).rows as Array<{ table: string; bytes: string }>
+    const storage: Array<{ table: string; rows: number; bytes: number }> = []
+    for (const t of tables) {
+      const count = await db.query(`SELECT count(*)::int AS n FROM "${t.table}"`)
+      storage.push({ table: t.table, rows: count.rows[0].n, bytes: Number(t.bytes) })
+    }
+    await db.end()
+
+    // Per account: Orgwarden's own accounting (one per request; retries apart).
+    const collected = accountRows.filter((r) => r.status === 'collected')
+    const callsByOp: Record<string, number> = {}
+    let retries = 0
+    let throttled = 0
+    let totalCalls = 0
+    let responseBytes = 0
+    for (const row of accountRows) {
+      const api = row.stats?.api
+      if (!api) continue
+      for (const [op, k] of Object.entries(api.calls)) callsByOp[op] = (callsByOp[op] ?? 0) + k
+      retries += api.retries
+      throttled += api.throttled
+      totalCalls += api.totalCalls
+      responseBytes += api.responseBytes
+    }
+    const orgCalls = Object.entries(sim.stats.calls).filter(([op]) => op.startsWith('organizations:'))
+    const orgThrottled = Object.entries(sim.stats.throttled)
+      .filter(([op]) => op.startsWith('organizations:'))
+      .reduce((s, [, k]) => s + k, 0)
+    const perAccount = (k: number) => k / Math.max(1, collected.length)
+    const accountMs = collected.map((r) => Number(r.ms)).sort((a, b) => a - b)
+    const pct = (p: number) =>
+      accountMs[Math.min(accountMs.length - 1, Math.floor(p * accountMs.length))] ?? 0
+    const totalRows = storage.reduce((s, t) => s + t.rows, 0)
+    const totalBytes = storage.reduce((s, t) => s + t.bytes, 0)
+
+    const figures: Figure[] = [
+      { name: 'sweep status', value: sweep.status === 'completed' ? 1 : 0, unit: sweep.status },
+      {
+        name: 'accounts collected',
+        value: collected.length,
+        unit: `of ${sweep.progress.total} planned`,
+        note: JSON.stringify(sweep.progress.byStatus),
+      },
+      {
+        name: 'wall time (POST → completed)',
+        value: wallMs / 1000,
+        unit: 's',
+        target: ACCOUNTS === 1000 ? '<= 60 s' : undefined,
+      },
+      { name: '  queue wait', value: Number(timing.queue_ms) / 1000, unit: 's' },
+      {
+        name: '  organization read',
+        value: Number(timing.org_ms) / 1000,
+        unit: 's',
+        note: `${orgCalls.reduce((s, [, k]) => s + k, 0)} Organizations requests, ${orgThrottled} throttled`,
+      },
+      { name: '  account phase', value: Number(timing.accounts_ms) / 1000, unit: 's' },
+      {
+        name: 'accounts per second (whole sweep)',
+        value: collected.length / (wallMs / 1000),
+        unit: 'acct/s',
+      },
+      {
+        name: 'accounts per second (account phase)',
+        value: collected.length / (Number(timing.accounts_ms) / 1000),
+        unit: 'acct/s',
+      },
+      { name: 'account job p50 / p95', value: pct(0.5), unit: 'ms', note: `p95 ${pct(0.95).toFixed(0)} ms` },
+      {
+        name: 'API calls per collected account',
+        value: perAccount(totalCalls),
+        unit: 'calls',
+        note: 'Orgwarden accounting, pages counted',
+      },
+      {
+        name: 'throttled answers (accounts)',
+        value: throttled,
+        unit: 'answers',
+        note: `${retries} SDK retries`,
+      },
+      { name: 'AWS response bytes per account', value: perAccount(responseBytes) / 1024, unit: 'KiB' },
+      ...usage.map((u) => ({
+        name: `peak RSS ${u.role} (pid ${u.pid})`,
+        value: u.peakRssMb,
+        unit: 'MiB',
+        target: '<= 1024 MiB',
+        note: `${u.cpuSeconds.toFixed(1)} s CPU`,
+      })),
+      {
+        name: 'peak RSS bench + simulated AWS',
+        value: simRssMb,
+        unit: 'MiB',
+        note: `${((simCpu.user + simCpu.system) / 1e6).toFixed(1)} s CPU in the sweep`,
+      },
+      {
+        name: 'machine CPU busy during the sweep',
+        value: machineBusy * 100,
+        unit: '%',
+        note: `${cpus().length} cores; PostgreSQL and Redis included`,
+      },
+      { name: 'rows written', value: totalRows, unit: 'rows' },
+      {
+        name: 'bytes written (relations incl. indexes, TOAST)',
+        value: totalBytes / 1024 / 1024,
+        unit: 'MiB',
+      },
+    ]
+    printTable(figures)
+    console.log('\nAPI calls per collected account, by operation (Orgwarden accounting):')
+    for (const [op, k] of Object.entries(callsByOp).sort())
+      console.log(`  ${op.padEnd(46)} ${perAccount(k).toFixed(2)}`)
+    console.log('\nOrganizations requests for the whole organization (simulated AWS, attempts):')
+    for (const [op, k] of orgCalls.sort()) console.log(`  ${op.padEnd(46)} ${k}`)
+    console.log('\nStorage:')
+    for (const t of storage.filter((s) => s.rows > 0))
+      console.log(
+        `  ${t.table.padEnd(24)} ${String(t.rows).padStart(9)} rows ${(t.bytes / 1024 / 1024).toFixed(1).padStart(9)} MiB`,
+      )
+    const file = writeResults(`sweep-${ACCOUNTS}`, figures, {
+      options: args,
+      sweep: { id, status: sweep.status, progress: sweep.progress, wallMs, ...timing },
+      callsPerAccountByOperation: Object.fromEntries(
+        Object.entries(callsByOp).map(([op, k]) => [op, perAccount(k)]),
+      ),
+      organizationRequests: Object.fromEntries(orgCalls),
+      simulatedAws: sim.stats,
+      processes: usage,
+      storage,
+    })
+    console.log(`\nwrote ${file}`)
+    if (cpuProfDir) console.log(`CPU profiles (written when the processes exit): ${cpuProfDir}`)
+  } finally {
+    for (const p of processes.reverse()) await p.stop()
+    await sim.close()
+    if (!args.keep) await database.drop()
+  }
+}
+
+main().catch((err) => {
+  console.error(err)
+  process.exit(1)
+})
