@@ -44,7 +44,7 @@ export function createWebhookWorker(
   },
 ) {
   const settings = deps.webhooks ?? DEFAULT_WEBHOOK_SETTINGS
-  const semaphore = createSemaphore(common.connection, common.prefix, settings.timeoutMs + 30_000)
+  const semaphore = createSemaphore(common.connection, common.prefix, settings.timeoutMs + 5_000)
   return new Worker(QUEUE.webhooks, createWebhookProcessor(deps, semaphore), {
     ...common,
     concurrency: settings.workerConcurrency,
