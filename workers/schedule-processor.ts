@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq'
 import type { SweepScope } from '../src/org/types.js'
-import type { ScheduleJobData } from '../src/queue/names.js'
+import { finalizeJobId, type ScheduleJobData, sweepJobId } from '../src/queue/names.js'
 import { removeScheduler, syncScheduler } from '../src/schedules/scheduler.js'
 import { SourceUnavailableError } from '../src/sources/resolver.js'
 import type { ScheduleRow } from '../src/store/schema.js'
@@ -37,16 +37,19 @@ export function createScheduleProcessor(deps: WorkerDeps) {
       await record('started', earlier.id)
       return { sweepId: earlier.id, replayed: true }
     }
-    const skip = async (busyId: string | undefined) => {
-      await record('skipped', undefined, `sweep ${busyId ?? ''} started by this schedule is still running`)
+    const skip = async (busyId: string | undefined, resumed = false) => {
+      const reason = resumed
+        ? `sweep ${busyId} started by this schedule had lost its jobs (Redis flushed?) and was resumed`
+        : `sweep ${busyId ?? ''} started by this schedule is still running`
+      await record('skipped', undefined, reason)
       log.info(
-        { scheduleId, busySweepId: busyId, firedAt },
+        { scheduleId, busySweepId: busyId, firedAt, resumed },
         'schedule fired while its sweep is running: skipped',
       )
-      return { skipped: 'previous sweep still queued or running' }
+      return { skipped: 'previous sweep still queued or running', resumed }
     }
     const busy = await store.schedules.activeSweep(scheduleId)
-    if (busy) return skip(busy.id)
+    if (busy) return skip(busy.id, await resumeIfOrphaned(deps, busy.id))
 
     try {
       const { sweep } = await startSweep(deps, {
@@ -73,6 +76,23 @@ export function createScheduleProcessor(deps: WorkerDeps) {
       throw err
     }
   }
+}
+
+/**
+ * A queued or running sweep with neither its start job nor its finalize job in Redis (a flushed or
+ * restored Redis) would block its schedule for ever: its start job is enqueued again, which resumes
+ * it (every step of a sweep checks what is already stored). Returns whether it did.
+ */
+async function resumeIfOrphaned(deps: WorkerDeps, sweepId: string): Promise<boolean> {
+  const q = deps.queues.sweeps
+  const [start, finalize] = await Promise.all([
+    q.getJob(sweepJobId(sweepId)),
+    q.getJob(finalizeJobId(sweepId)),
+  ])
+  if (start || finalize) return false
+  await deps.queues.enqueueSweep(sweepId)
+  deps.log.warn({ sweepId }, 'a scheduled sweep had no job left in Redis: resumed')
+  return true
 }
 
 /** The scheduled fire time: BullMQ job scheduler ids end with it (`repeat:<id>:<millis>`). */

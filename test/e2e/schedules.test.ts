@@ -20,7 +20,7 @@ const DEMO = { type: 'snapshot', name: 'demo-org' }
 const EVERY_SECOND = '* * * * * *'
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const v = await check()
@@ -249,6 +249,24 @@ for (const kind of STORE_KINDS) {
       await ctx.store.sweeps.finish(sweep.id)
       const next = await startSweep(deps, req)
       assert.notEqual(next.sweep.id, sweep.id)
+      await ctx.queues.sweeps.obliterate({ force: true })
+    })
+
+    test('a sweep whose jobs Redis lost does not block its schedule for ever: the next firing resumes it', async () => {
+      const s = await createSchedule(ctx, { name: 'orphan', cron: '0 4 * * *', source: DEMO })
+      const fire = processor()
+      const first = (await fire(firing(s.id, Date.parse('2026-12-06T04:00:00Z')))) as { sweepId: string }
+      await ctx.queues.sweeps.obliterate({ force: true })
+      assert.equal(await ctx.queues.sweeps.getJob(`sweep-${first.sweepId}`), undefined)
+      const next = await fire(firing(s.id, Date.parse('2026-12-07T04:00:00Z')))
+      assert.deepEqual(next, { skipped: 'previous sweep still queued or running', resumed: true })
+      assert.ok(await ctx.queues.sweeps.getJob(`sweep-${first.sweepId}`), 'the sweep job is back')
+      // With its job there, the next firing just skips.
+      const third = await fire(firing(s.id, Date.parse('2026-12-08T04:00:00Z')))
+      assert.deepEqual(third, { skipped: 'previous sweep still queued or running', resumed: false })
+      const runs = (await readSchedule(ctx, s.id)).recentRuns
+      assert.match(runs[1].reason, /resumed/)
+      assert.match(runs[0].reason, /still running/)
       await ctx.queues.sweeps.obliterate({ force: true })
     })
 
