@@ -110,6 +110,7 @@ describe('webhooks: events of sweeps reach the right subscriptions, once', () =>
     await subscribe('digest', { events: ['finding.opened', 'sweep.completed'], digest: true })
     await subscribe('suppressed', { events: ['finding.suppressed'] })
     await subscribe('disabled', { events: ['finding.opened'], enabled: false })
+    await subscribe('guardrails', { events: ['guardrail.changed'], filter: { accountIds: [DEV] } })
   })
   after(async () => {
     await ctx.close()
@@ -233,6 +234,57 @@ describe('webhooks: events of sweeps reach the right subscriptions, once', () =>
     assert.equal(rule[0].data.finding.ruleId, 'password-policy.missing')
     assert.equal(rule[0].data.finding.status, 'resolved')
     assert.equal(eventsAt('critical').filter((e) => e.type !== 'finding.opened').length, 0)
+  })
+
+  test('a guardrail verdict that differs from the previous sweep is a guardrail.changed event', async () => {
+    const id = await sweep('before')
+    assert.equal(at('guardrails').length, 0, 'unchanged verdicts send nothing')
+    // Flip one of payments-dev's verdicts and one of another account's, as a changed SCP would.
+    const db = ctx.store.handle.db
+    const flip = async (accountId: string, not: boolean) => {
+      const row = await db
+        .selectFrom('guardrail_results')
+        .selectAll()
+        .where('sweep_id', '=', id)
+        .where('account_id', not ? '<>' : '=', accountId)
+        .where('verdict', 'in', ['enforced', 'not-enforced'])
+        .orderBy('guardrail_id')
+        .executeTakeFirstOrThrow()
+      const verdict = row.verdict === 'enforced' ? 'not-enforced' : 'enforced'
+      await db
+        .updateTable('guardrail_results')
+        .set({ verdict })
+        .where('sweep_id', '=', id)
+        .where('account_id', '=', row.account_id)
+        .where('guardrail_id', '=', row.guardrail_id)
+        .execute()
+      return { ...row, verdict, previous: row.verdict }
+    }
+    const dev = await flip(DEV, false)
+    await flip(DEV, true)
+    const out = await dispatchSweep(
+      {
+        store: ctx.store,
+        queue: ctx.queues.webhooks,
+        settings: { ...DEFAULT_WEBHOOK_SETTINGS, backoffMs: 20 },
+      },
+      id,
+    )
+    assert.equal(out.deliveries, 1, 'one new delivery: the account filter keeps the other change out')
+    const got = await waitFor('guardrail.changed', () =>
+      at('guardrails').length ? at('guardrails') : undefined,
+    )
+    assert.equal(got.length, 1)
+    assert.equal(got[0]!.json.type, 'guardrail.changed')
+    assert.deepEqual(
+      [
+        got[0]!.json.data.accountId,
+        got[0]!.json.data.guardrailId,
+        got[0]!.json.data.previousVerdict,
+        got[0]!.json.data.verdict,
+      ],
+      [DEV, dev.guardrail_id, dev.previous, dev.verdict],
+    )
   })
 
   test('a suppression through the API sends finding.suppressed with its reason', async () => {
