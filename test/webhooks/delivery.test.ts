@@ -175,6 +175,13 @@ describe('webhooks: API and delivery', () => {
         assert.ok(!res.body.includes(wh.secret), `${url} leaks the secret`)
       }
       assert.ok(!JSON.stringify(wh).includes(secretValue))
+      const slack = await create({
+        name: 'slack',
+        format: 'slack',
+        url: 'https://hooks.slack.com/services/T0000/B0000/XXXXXXXXXXXXXXXXXXXXXXXX',
+        events: ['finding.opened'],
+      })
+      assert.equal(slack.url, 'https://hooks.slack.com/…', 'a Slack webhook URL is a credential')
       const got = await ctx.app.inject({
         method: 'GET',
         url: `/v1/webhooks/${wh.id}`,

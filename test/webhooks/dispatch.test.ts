@@ -287,6 +287,24 @@ describe('webhooks: events of sweeps reach the right subscriptions, once', () =>
     )
   })
 
+  test('a sweep that fails sends sweep.failed with its error', async () => {
+    await subscribe('ends', { events: ['sweep.completed', 'sweep.failed'] })
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/sweeps',
+      headers: ctx.auth(),
+      payload: { source: { type: 'snapshot', name: 'before' }, scope: { accountIds: ['999999999999'] } },
+    })
+    assert.equal(res.statusCode, 202, res.body)
+    const s = await waitForSweep(ctx, res.json().id)
+    assert.equal(s.status, 'failed')
+    const got = await waitFor('sweep.failed', () => (at('ends').length ? at('ends') : undefined))
+    assert.equal(got.length, 1)
+    assert.equal(got[0]!.json.type, 'sweep.failed')
+    assert.equal(got[0]!.json.data.sweep.id, s.id)
+    assert.match(got[0]!.json.data.sweep.error, /999999999999/)
+  })
+
   test('a suppression through the API sends finding.suppressed with its reason', async () => {
     const finding = (
       await ctx.app.inject({

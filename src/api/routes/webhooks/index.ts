@@ -71,12 +71,15 @@ function check(input: WebhookInput, body: Body) {
   }
 }
 
+/** A Slack incoming-webhook URL is itself the credential: only its origin is shown. */
+const urlView = (row: WebhookRow) => (row.format === 'slack' ? `${new URL(row.url).origin}/…` : row.url)
+
 function view(row: WebhookRow) {
   const options = row.options as Record<string, unknown>
   return {
     id: row.id,
     name: row.name,
-    url: row.url,
+    url: urlView(row),
     format: row.format,
     events: row.events,
     filter: row.filter as Record<string, unknown>,

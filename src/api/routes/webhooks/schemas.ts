@@ -119,7 +119,7 @@ export const Webhook = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
     name: Type.String(),
-    url: Type.String(),
+    url: Type.String({ description: 'For slack, only the origin: the URL is the credential.' }),
     format: Format,
     events: Type.Array(Type.String()),
     filter: Filter,
