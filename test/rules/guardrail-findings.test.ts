@@ -14,23 +14,27 @@ import {
   type ProbePrincipal,
   probePrincipalFromArn,
 } from '../../src/policy/index.js'
-import { guardrailFinding } from '../../src/rules/index.js'
+import { GUARDRAIL_RULES, guardrailFinding } from '../../src/rules/index.js'
 import { ALLOWED_REGIONS, DEMO, ID, iamCatalog } from './helpers.js'
 
 const tree = buildOrgTree(DEMO.organization)
 
-async function judge(accountId: string, principals: ProbePrincipal[] = genericProbePrincipals(accountId)) {
-  const catalog = buildGuardrailCatalog(await iamCatalog())
-  const scpChain = tree.policyChain(accountId, 'SERVICE_CONTROL_POLICY').map((level) => ({
+type ScpChain = Parameters<typeof judgeAccountGuardrails>[0]['scpChain']
+
+const demoChain = (accountId: string): ScpChain =>
+  tree.policyChain(accountId, 'SERVICE_CONTROL_POLICY').map((level) => ({
     targetId: level.targetId,
     name: level.name,
     policies: level.policies.map((p) => ({ id: p.id, name: p.name, document: p.content })),
   }))
+
+async function judge(accountId: string, principals: ProbePrincipal[] = genericProbePrincipals(accountId)) {
+  const catalog = buildGuardrailCatalog(await iamCatalog())
   return judgeAccountGuardrails(
     {
       accountId,
       isManagementAccount: tree.isManagementAccount(accountId),
-      scpChain,
+      scpChain: demoChain(accountId),
       principals,
       allowedRegions: ALLOWED_REGIONS,
       auditRoleName: 'OrgwardenAudit',
@@ -83,5 +87,37 @@ describe('guardrailFinding', () => {
     const region = withBreakGlass.results.find((r) => r.id === 'region-allowlist')!
     assert.equal(region.verdict, 'exempted')
     assert.equal(guardrailFinding(ID.prod, region), undefined)
+  })
+
+  test('every guardrail rule of the catalogue fires on an account straight under the root with only FullAWSAccess', async () => {
+    const full = DEMO.organization.policies.find((p) => p.id === 'p-FullAWSAccess')
+    assert.ok(full)
+    const policies = [{ id: full.id, name: full.name, document: full.content }]
+    const bare = '999900001111'
+    const chain: ScpChain = [
+      { targetId: DEMO.organization.roots[0].id, name: 'Root', policies },
+      { targetId: bare, name: 'bare', policies },
+    ]
+    const role = probePrincipalFromArn(`arn:aws:iam::${bare}:role/app`)!
+    const { results } = judgeAccountGuardrails(
+      {
+        accountId: bare,
+        isManagementAccount: false,
+        scpChain: chain,
+        principals: [...genericProbePrincipals(bare), role],
+        allowedRegions: ALLOWED_REGIONS,
+        auditRoleName: 'OrgwardenAudit',
+        orgId: DEMO.organization.organization.id,
+        orgPaths: [`${DEMO.organization.organization.id}/${DEMO.organization.roots[0].id}/`],
+      },
+      buildGuardrailCatalog(await iamCatalog()),
+    )
+    const findings = results.map((r) => guardrailFinding(bare, r))
+    assert.ok(findings.every((f) => f !== undefined && f.resourceArn === `arn:aws:iam::${bare}:root`))
+    assert.deepEqual(
+      findings.map((f) => f?.ruleId).sort(),
+      GUARDRAIL_RULES.map((r) => r.id).sort(),
+      'one finding per guardrail rule listed in GET /v1/rules',
+    )
   })
 })
