@@ -10,10 +10,12 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { judgeGuardrails } from '../../src/assess/guardrails.js'
 import { buildOrgTree } from '../../src/org/tree.js'
-import { evaluateAccount } from '../../src/rules/index.js'
+import { buildGuardrailCatalog } from '../../src/policy/index.js'
+import { evaluateAccount, guardrailFinding } from '../../src/rules/index.js'
 import { createSnapshotSource } from '../../src/sources/snapshot-source.js'
-import { demoContext, ID } from './helpers.js'
+import { ALLOWED_REGIONS, demoContext, ID, iamCatalog } from './helpers.js'
 
 type Source = `planted ${number}` | 'readme' | 'data'
 type Expected = [ruleId: string, resource: string, source: Source]
@@ -90,6 +92,31 @@ const EXPECTED: Record<string, Expected[]> = {
     ['role.service-trust-without-source-condition', role(ID.network, 'backup-runner'), 'planted 10'],
     ...idleRoles(ID.network),
   ],
+}
+
+/**
+ * Guardrail findings (`guardrail.<id>`, one per not-enforced guardrail) that a sweep adds to the
+ * rule findings above, judged with the regions the demo's SCP allows (ALLOWED_REGIONS). Tagged
+ * `planted 17` / `planted 18`, or `readme` for what the README's "Guardrail findings" lists: no
+ * SCP of the demo protects GuardDuty, Security Hub, Access Analyzer or the audit role, and only
+ * the Security and Prod OUs restrict the root user.
+ */
+const guardrails = (...ids: string[]) => ids.map((id) => `guardrail.${id}`)
+const UNPROTECTED = guardrails(
+  'protect-guardduty',
+  'protect-security-hub',
+  'protect-access-analyzer',
+  'protect-audit-role',
+)
+const LOGGING = guardrails('protect-cloudtrail', 'protect-config') // planted 17
+const ROOT_USER = guardrails('restrict-root-user', 'deny-root-access-keys')
+const EXPECTED_GUARDRAILS: Record<string, string[]> = {
+  [ID.management]: [],
+  [ID.logArchive]: [...guardrails('deny-leave-organization'), ...LOGGING, ...UNPROTECTED],
+  [ID.audit]: [...guardrails('deny-leave-organization'), ...LOGGING, ...UNPROTECTED],
+  [ID.prod]: [...LOGGING, ...UNPROTECTED],
+  [ID.dev]: [...ROOT_USER, ...LOGGING, ...UNPROTECTED],
+  [ID.network]: [...ROOT_USER, ...LOGGING, ...UNPROTECTED],
 }
 
 const source = createSnapshotSource(fileURLToPath(new URL('../../examples/demo-org.json', import.meta.url)))
@@ -187,5 +214,26 @@ describe('demo organization sweep', () => {
       unknown.sort(),
       [...escalation, `${ID.network} account.access-analyzer-disabled eu-central-1 true`].sort(),
     )
+  })
+
+  test('guardrail findings: exactly the README’s, judged with the regions the demo’s SCP allows', async () => {
+    const org = await source.readOrganization()
+    const tree = buildOrgTree(org)
+    const catalog = buildGuardrailCatalog(await iamCatalog())
+    const judge = async (accountId: string, allowedRegions: string[]) => {
+      const state = await source.collectAccount(accountId, { sweepId: 'demo' })
+      const report = judgeGuardrails(tree, accountId, state, catalog, {
+        allowedRegions,
+        auditRoleName: 'OrgwardenAudit',
+      })
+      return report.results.flatMap((r) => guardrailFinding(accountId, r)?.ruleId ?? []).sort()
+    }
+    for (const [accountId, expected] of Object.entries(EXPECTED_GUARDRAILS)) {
+      assert.deepEqual(await judge(accountId, ALLOWED_REGIONS), [...expected].sort(), `account ${accountId}`)
+    }
+    // Judged with Orgwarden's default ORGWARDEN_ALLOWED_REGIONS (us-east-1, eu-west-1) instead,
+    // eu-central-1 is an escape and the region allowlist fails on every member account.
+    const withDefaults = await judge(ID.prod, ['us-east-1', 'eu-west-1'])
+    assert.deepEqual(withDefaults, [...EXPECTED_GUARDRAILS[ID.prod], 'guardrail.region-allowlist'].sort())
   })
 })
