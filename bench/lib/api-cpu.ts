@@ -21,19 +21,31 @@ function cpuMsOf(pid: number): { ms: number; ppid: number } | undefined {
   }
 }
 
-/** CPU milliseconds of a process and, optionally, its direct children (PostgreSQL backends). */
-export function processCpuMs(pid: number, withChildren = false): number | undefined {
+/**
+ * CPU milliseconds of a process and, optionally, of each of its direct children (PostgreSQL
+ * backends), by process id: backends come and go, so a run's figure is the sum of per-process
+ * differences, never a difference of sums.
+ */
+export function processCpuMs(pid: number, withChildren = false): Map<number, number> {
+  const out = new Map<number, number>()
   const own = cpuMsOf(pid)
-  if (!own) return undefined
-  if (!withChildren) return own.ms
-  let total = own.ms
+  if (!own) return out
+  out.set(pid, own.ms)
+  if (!withChildren) return out
   for (const entry of readdirSync('/proc')) {
     const child = Number(entry)
     if (!Number.isInteger(child) || child === pid) continue
     const c = cpuMsOf(child)
-    if (c && c.ppid === pid) total += c.ms
+    if (c && c.ppid === pid) out.set(child, c.ms)
   }
-  return total
+  return out
+}
+
+function spentSince(before: Map<number, number> | undefined, after: Map<number, number> | undefined) {
+  if (!before || !after || after.size === 0) return undefined
+  let ms = 0
+  for (const [pid, t] of after) ms += t - (before.get(pid) ?? 0)
+  return ms
 }
 
 export interface CpuProbe {
@@ -52,11 +64,13 @@ export function startCpuProbe(apiPid: number | undefined, postgresPid: number | 
       const api1 = apiPid ? processCpuMs(apiPid) : undefined
       const pg1 = postgresPid ? processCpuMs(postgresPid, true) : undefined
       const self = process.cpuUsage(self0)
-      const share = (a?: number, b?: number) =>
-        a !== undefined && b !== undefined ? Math.round(((b - a) / wall) * 100) / 100 : undefined
+      const share = (ms: number | undefined) =>
+        ms === undefined ? undefined : Math.round((ms / wall) * 100) / 100
+      const api = share(spentSince(api0, api1))
+      const postgres = share(spentSince(pg0, pg1))
       return {
-        ...(share(api0, api1) !== undefined ? { api: share(api0, api1) } : {}),
-        ...(share(pg0, pg1) !== undefined ? { postgres: share(pg0, pg1) } : {}),
+        ...(api !== undefined ? { api } : {}),
+        ...(postgres !== undefined ? { postgres } : {}),
         loadGenerator: Math.round(((self.user + self.system) / 1000 / wall) * 100) / 100,
       }
     },
