@@ -28,10 +28,8 @@ export interface ScheduleRunView {
   reason: string | null
 }
 
-/** Runs kept per schedule; the totals on the schedule row count every run. */
-const KEEP_RUNS = 1000
-
-export function createSchedulesRepo(db: Db) {
+/** `keepRuns`: runs kept per schedule (default 1000); the totals on the schedule row count every run. */
+export function createSchedulesRepo(db: Db, { keepRuns = 1000 }: { keepRuns?: number } = {}) {
   return {
     /** Inserts a schedule; with an idempotency key already used, returns the existing one instead. */
     async create(input: NewScheduleInput): Promise<{ schedule: ScheduleRow; created: boolean }> {
@@ -142,7 +140,7 @@ export function createSchedulesRepo(db: Db) {
 
     /**
      * Records one firing and counts it on the schedule, once: recording the same firing again (a
-     * retried job) changes nothing and returns false. Keeps the newest KEEP_RUNS runs.
+     * retried job) changes nothing and returns false. Keeps the newest `keepRuns` runs.
      */
     async recordRun(run: {
       scheduleId: string
@@ -189,7 +187,7 @@ export function createSchedulesRepo(db: Db) {
               .select('fired_at')
               .where('schedule_id', '=', run.scheduleId)
               .orderBy('fired_at', 'desc')
-              .offset(KEEP_RUNS - 1)
+              .offset(keepRuns - 1)
               .limit(1),
           )
           .execute()
