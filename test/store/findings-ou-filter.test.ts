@@ -79,6 +79,7 @@ for (const kind of STORE_KINDS) {
             severity: s.severity,
             status: s.status,
             title: `finding ${i}`,
+            evidence: JSON.stringify({ n: i }),
             first_seen_sweep: sweep,
             last_seen_sweep: sweep,
             first_seen_at: new Date(),
@@ -147,7 +148,7 @@ for (const kind of STORE_KINDS) {
       assert.equal(row!.ou_path, s.ou_path)
       assert.equal(row!.severity, s.severity)
       assert.ok(row!.first_seen_at instanceof Date)
-      assert.deepEqual(row!.evidence, {})
+      assert.deepEqual(row!.evidence, { n: seeded.indexOf(s) })
     })
   })
 }
