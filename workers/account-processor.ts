@@ -91,7 +91,7 @@ export function createAccountProcessor(deps: WorkerDeps) {
         accountId,
         state,
         stats,
-        await assess(sweepId, accountId, state, sweep.settings as OrgSettings),
+        { ...(await assess(sweepId, accountId, state, sweep.settings as OrgSettings)), raw: report?.raw },
       )
       log.debug({ sweepId, accountId, ...stats }, 'account collected')
       return { outcome: 'collected' }

@@ -13,12 +13,13 @@ export interface OrgSource {
   collectAccount(accountId: string, ctx: CollectContext): Promise<AccountState>
   /**
    * What collecting the account cost (API calls by operation, retries, bytes, duration), handed
-   * over once after `collectAccount` settles. Sources that call no API have nothing to report.
+   * over once after `collectAccount` settles, with the raw responses the state was normalized
+   * from (kept for the snapshot export). Sources that call no API report only `raw`.
    */
   takeAccountReport?(
     sweepId: string,
     accountId: string,
-  ): { stats?: unknown; configCompliance?: unknown } | undefined
+  ): { stats?: unknown; configCompliance?: unknown; raw?: unknown } | undefined
   /** Releases sockets and caches at shutdown. */
   close?(): void
 }

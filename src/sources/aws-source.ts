@@ -33,7 +33,7 @@ import { readOrganization } from '../aws/organization-reader.js'
 import { OrganizationsThrottle } from '../aws/organizations-throttle.js'
 import { isAccountId, type Partition, partitionOfArn, partitionOfRegion } from '../aws/partition.js'
 import type { AccountState } from '../org/account-state.js'
-import { normalizeAccount } from '../org/normalize.js'
+import { normalizeAccount, type RawAccountData } from '../org/normalize.js'
 import { AccountUnreachableError, type CollectContext, type OrgSource } from '../org/source.js'
 import type { OrgSnapshot } from '../org/types.js'
 
@@ -86,6 +86,8 @@ export interface AccountCollectionReport {
   configCompliance?: ConfigCompliance
   /** Scrubbed reason, for unreachable and failed accounts. */
   error?: string
+  /** The raw responses of a collected account (no credentials: IAM data only). */
+  raw?: RawAccountData
 }
 
 export interface OrganizationReadReport {
@@ -211,7 +213,7 @@ export function createAwsSource(options: AwsSourceOptions): AwsOrgSource {
         state.gaps.push(...extraGaps)
         const stats = recorder.finish()
         const configCompliance = raw.configAggregate
-        publish({ ...base, outcome: 'collected', stats, ...(configCompliance ? { configCompliance } : {}) })
+        publish({ ...base, outcome: 'collected', stats, raw, ...(configCompliance ? { configCompliance } : {}) })
         log?.info(
           {
             sweepId: ctx.sweepId,

@@ -32,6 +32,8 @@ export {
 export function createSnapshotSource(file: string | SnapshotFile): OrgSource {
   const snapshot = typeof file === 'string' ? readSnapshotFileSync(file) : file
   const accounts = new Map(snapshot.organization.accounts.map((account) => [account.id, account]))
+  // The raw entry of each collection, handed to the worker once (for the sweep's snapshot export).
+  const reports = new Map<string, unknown>()
 
   return {
     kind: 'snapshot',
@@ -56,7 +58,14 @@ export function createSnapshotSource(file: string | SnapshotFile): OrgSource {
         )
       }
       if (isUnreachableEntry(entry)) throw new AccountUnreachableError(entry.unreachable)
+      reports.set(`${ctx.sweepId}|${accountId}`, entry)
       return normalizeAccount(accountId, entry, { collectedAt: snapshot.capturedAt })
+    },
+    takeAccountReport(sweepId: string, accountId: string) {
+      const key = `${sweepId}|${accountId}`
+      const raw = reports.get(key)
+      reports.delete(key)
+      return raw ? { raw } : undefined
     },
   }
 }

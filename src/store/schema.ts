@@ -94,6 +94,7 @@ export interface AccountSnapshotsTable {
   sweep_id: string
   account_id: string
   state: Json<unknown>
+  raw: ColumnType<unknown | null, string | null | undefined, string | null>
   collected_at: DefaultTimestamp
 }
 

@@ -33,6 +33,8 @@ export interface GuardrailRow {
 export interface AccountResults {
   /** API calls, retries and timings of the attempt; kept for unreachable and failed accounts too. */
   stats?: unknown
+  /** The raw responses the state was normalized from, for the snapshot export. */
+  raw?: unknown
   guardrails?: GuardrailRow[]
   /** Only for a complete collection: an unreachable account confirms and resolves nothing. */
   findings?: AccountFindings
@@ -182,10 +184,16 @@ export function createSweepsRepo(db: Db) {
         await writeResults(trx, sweepId, accountId, results)
         await trx
           .insertInto('account_snapshots')
-          .values({ sweep_id: sweepId, account_id: accountId, state: JSON.stringify(state) })
+          .values({
+            sweep_id: sweepId,
+            account_id: accountId,
+            state: JSON.stringify(state),
+            raw: results.raw === undefined ? null : JSON.stringify(results.raw),
+          })
           .onConflict((oc) =>
             oc.columns(['sweep_id', 'account_id']).doUpdateSet({
               state: (eb) => eb.ref('excluded.state'),
+              raw: (eb) => eb.ref('excluded.raw'),
               collected_at: sql`now()`,
             }),
           )

@@ -22,6 +22,7 @@ import {
   ListSweepsQuery,
   SweepParams,
 } from './schemas.js'
+import { sweepSnapshotRoute } from './snapshot.js'
 import { accountView, frozenProgress, sweepView } from './view.js'
 
 interface Deps {
@@ -45,6 +46,7 @@ const isAccountCursor = (v: unknown): v is { a: string } =>
 
 export async function sweepRoutes(app: FastifyInstance, deps: Deps) {
   const { store } = deps
+  await sweepSnapshotRoute(app, { store })
 
   async function load(id: string): Promise<SweepRow> {
     const row = await store.sweeps.get(id)
