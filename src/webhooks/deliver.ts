@@ -50,7 +50,8 @@ export function createDeliverer(deps: DeliverDeps) {
       return { skipped: delivery?.status ?? 'gone' }
     const wh = await store.webhooks.get(delivery.webhook_id)
     if (!wh) return { skipped: 'webhook deleted' }
-    if (!wh.enabled) {
+    // A test ping goes out even while the subscription is disabled: it is how one checks a receiver.
+    if (!wh.enabled && delivery.event_type !== 'ping') {
       await store.webhooks.recordAttempt(delivery.id, {
         status: 'dead',
         responseCode: null,

@@ -96,7 +96,7 @@ export async function createTestContext(
     log?: Logger
     /** The region allowlist guardrails are judged against; default: the demo organization's. */
     allowedRegions?: string[]
-    /** Webhook delivery settings over quick test defaults (127.0.0.1 allowed, 3 attempts of 20 ms backoff). */
+    /** Webhook delivery settings over quick test defaults (127.0.0.1 allowed, 3 attempts of 20 ms backoff, 10 s deadline). */
     webhooks?: Partial<WebhookSettings>
   } = {},
 ): Promise<TestContext> {
@@ -105,7 +105,7 @@ export async function createTestContext(
     allowHosts: ['127.0.0.1'],
     attempts: 3,
     backoffMs: 20,
-    timeoutMs: 2_000,
+    timeoutMs: 10_000,
     ...opts.webhooks,
   }
   const db = await openTestStore(opts.store ?? 'pglite')

@@ -232,6 +232,35 @@ describe('webhooks: API and delivery', () => {
     }
   })
 
+  test('a disabled subscription still answers a test ping, and PATCH switches it on and off', async () => {
+    const receiver = await startReceiver()
+    try {
+      const wh = await create({ name: 'off', url: receiver.url, events: ['finding.opened'], enabled: false })
+      assert.equal(wh.enabled, false)
+      const d = await ping(wh.id)
+      assert.equal((await settled(wh.id, d.id)).status, 'succeeded')
+      assert.equal(receiver.received.length, 1)
+      const on = await ctx.app.inject({
+        method: 'PATCH',
+        url: `/v1/webhooks/${wh.id}`,
+        headers: ctx.auth(),
+        payload: { enabled: true, filter: { minSeverity: 'high' } },
+      })
+      assert.equal(on.statusCode, 200, on.body)
+      assert.equal(on.json().enabled, true)
+      assert.deepEqual(on.json().filter, { minSeverity: 'high' })
+      const empty = await ctx.app.inject({
+        method: 'PATCH',
+        url: `/v1/webhooks/${wh.id}`,
+        headers: ctx.auth(),
+        payload: {},
+      })
+      assert.equal(empty.statusCode, 400)
+    } finally {
+      await receiver.close()
+    }
+  })
+
   test('bad input gets a 400 naming the field; reads cannot write', async () => {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ url: 'https://example.com/h', events: ['finding.opened'] }, 'body.name'],

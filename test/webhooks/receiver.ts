@@ -48,7 +48,7 @@ export async function startReceiver(
 export async function waitFor<T>(
   what: string,
   check: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 15_000,
+  timeoutMs = 60_000,
 ) {
   const deadline = Date.now() + timeoutMs
   for (;;) {
