@@ -32,6 +32,9 @@ export const PageQuery = {
   cursor: Type.Optional(Type.String({ maxLength: 512, description: 'nextCursor from the previous page.' })),
 }
 
+/** For routes that take no query parameters: an unknown one is a 400 naming it, not ignored. */
+export const NoQuery = Type.Object({}, { additionalProperties: false })
+
 /** Standard error responses for routes behind a token. */
 export const authErrors = {
   400: problemRef,

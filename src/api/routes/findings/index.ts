@@ -9,7 +9,7 @@ import type { FindingRow } from '../../../store/schema.js'
 import { enqueueSuppressionDispatch } from '../../../webhooks/jobs.js'
 import { decodeCursor, encodeCursor } from '../../cursor.js'
 import { Errors, invalidField } from '../../errors.js'
-import { AccountId, authErrors, OuOrRootId, PageQuery, problemRef } from '../../schemas/common.js'
+import { AccountId, authErrors, NoQuery, OuOrRootId, PageQuery, problemRef } from '../../schemas/common.js'
 import { CSV_COLUMNS, CSV_MAX_ROWS, findingsCsv, wantsCsv } from './csv.js'
 
 const SeverityEnum = Type.Unsafe<Severity>({ type: 'string', enum: [...SEVERITY_ORDER] })
@@ -232,6 +232,7 @@ export async function findingRoutes(app: FastifyInstance, deps: { store: Store; 
         summary: 'One finding with its evidence',
         security: [{ bearer: [] }],
         params: Params,
+        querystring: NoQuery,
         response: { 200: Type.Ref('Finding'), 404: problemRef, ...authErrors },
       },
     },

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { catalogueMetadata } from '../../../rules/index.js'
-import { authErrors } from '../../schemas/common.js'
+import { authErrors, NoQuery } from '../../schemas/common.js'
 
 const Rule = Type.Object(
   {
@@ -27,6 +27,7 @@ export async function ruleRoutes(app: FastifyInstance) {
         summary:
           'The rule catalogue: ids, severities, control mappings (CIS, Security Hub, Config) and parameters',
         security: [{ bearer: [] }],
+        querystring: NoQuery,
         response: { 200: Type.Object({ items: Type.Array(Rule) }), ...authErrors },
       },
     },

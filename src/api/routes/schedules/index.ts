@@ -11,7 +11,7 @@ import type { SchedulePatch } from '../../../store/schedules-repo.js'
 import type { ScheduleRow, ScheduleRunOutcome } from '../../../store/schema.js'
 import { decodeCursor, encodeCursor } from '../../cursor.js'
 import { Errors, invalidField } from '../../errors.js'
-import { authErrors, problemRef } from '../../schemas/common.js'
+import { authErrors, NoQuery, problemRef } from '../../schemas/common.js'
 import { normalizeScope } from '../sweeps/index.js'
 import {
   CreateScheduleBody,
@@ -205,6 +205,7 @@ export async function scheduleRoutes(app: FastifyInstance, deps: Deps) {
         summary: 'A schedule: timetable, next run, run totals and its newest runs (sweeps started, skipped)',
         security: [{ bearer: [] }],
         params: ScheduleParams,
+        querystring: NoQuery,
         response: { 200: Type.Ref('Schedule'), 404: problemRef, ...authErrors },
       },
     },

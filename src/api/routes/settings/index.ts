@@ -4,7 +4,7 @@ import { validateRuleSettings } from '../../../rules/index.js'
 import type { Store } from '../../../store/index.js'
 import type { OrgSettings } from '../../../store/settings-repo.js'
 import { Errors } from '../../errors.js'
-import { authErrors } from '../../schemas/common.js'
+import { authErrors, NoQuery } from '../../schemas/common.js'
 
 const REGION = '^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+$'
 
@@ -71,6 +71,7 @@ export async function settingsRoutes(
         tags: ['findings'],
         summary: 'Rule parameters, disabled rules and allowed regions',
         security: [{ bearer: [] }],
+        querystring: NoQuery,
         response: { 200: SettingsView, ...authErrors },
       },
     },

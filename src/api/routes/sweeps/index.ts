@@ -13,7 +13,7 @@ import {
 } from '../../../sweeps/start.js'
 import { decodeCursor, encodeCursor } from '../../cursor.js'
 import { Errors, invalidField } from '../../errors.js'
-import { authErrors, problemRef } from '../../schemas/common.js'
+import { authErrors, NoQuery, problemRef } from '../../schemas/common.js'
 import {
   AccountResult,
   CreateSweepBody,
@@ -136,6 +136,7 @@ export async function sweepRoutes(app: FastifyInstance, deps: Deps) {
         summary: 'A sweep: status, progress, timings and the accounts that were not collected',
         security: [{ bearer: [] }],
         params: SweepParams,
+        querystring: NoQuery,
         response: { 200: Type.Ref('Sweep'), 404: problemRef, ...authErrors },
       },
     },

@@ -4,7 +4,7 @@ import { SNAPSHOT_FORMAT } from '../../../org/snapshot-file.js'
 import type { OrgSnapshot } from '../../../org/types.js'
 import type { Store } from '../../../store/index.js'
 import { Errors } from '../../errors.js'
-import { authErrors, problemRef } from '../../schemas/common.js'
+import { authErrors, NoQuery, problemRef } from '../../schemas/common.js'
 import { SweepParams } from './schemas.js'
 
 /**
@@ -22,6 +22,7 @@ export async function sweepSnapshotRoute(app: FastifyInstance, deps: { store: St
         summary: 'Export a finished sweep in the snapshot-source format',
         security: [{ bearer: [] }],
         params: SweepParams,
+        querystring: NoQuery,
         response: {
           200: Type.Object(
             {

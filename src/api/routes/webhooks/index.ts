@@ -12,7 +12,7 @@ import type { WebhookSettings } from '../../../webhooks/settings.js'
 import { generateSecret } from '../../../webhooks/signing.js'
 import { decodeCursor, encodeCursor } from '../../cursor.js'
 import { Errors, invalidField } from '../../errors.js'
-import { authErrors, problemRef } from '../../schemas/common.js'
+import { authErrors, NoQuery, problemRef } from '../../schemas/common.js'
 import {
   CreateBody,
   CreatedWebhook,
@@ -213,6 +213,7 @@ export async function webhookRoutes(app: FastifyInstance, deps: Deps) {
         security,
         summary: 'One webhook subscription (never its secret or header values)',
         params: IdParams,
+        querystring: NoQuery,
         response: { 200: Type.Ref('Webhook'), 404: problemRef, ...authErrors },
       },
     },
