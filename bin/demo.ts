@@ -30,10 +30,18 @@ export async function runDemo(services: Services, address: string): Promise<void
     timings: { durationMs: number | null }
     problems: Array<{ accountId: string; accountName: string; status: string; reason: string }>
   }
+  const { open } = (await (await fetch(`${address}/v1/summary`, { headers })).json()) as {
+    open: Record<string, number> & { total: number }
+  }
+  const bySeverity = Object.entries(open)
+    .filter(([severity, n]) => severity !== 'total' && n > 0)
+    .map(([severity, n]) => `${n} ${severity}`)
   const lines = [
     '',
     `Demo sweep ${s.status}: ${s.progress.byStatus.collected} of ${s.progress.total} accounts collected in ${s.timings.durationMs ?? '?'} ms.`,
     ...s.problems.map((p) => `  ${p.accountId} (${p.accountName}) ${p.status}: ${p.reason}`),
+    `  Open findings: ${open.total} (${bySeverity.join(', ') || 'none'})`,
+    `  Findings:  ${address}/v1/findings    Guardrails: ${address}/v1/guardrails`,
     '',
     `  Sweep:     ${address}${location}`,
     `  API docs:  ${address}/docs`,

@@ -16,6 +16,9 @@ async function main(): Promise<void> {
     case 'worker':
       return (await import('./serve.js')).serve({ api: false, workers: true, demo: false })
     case 'demo':
+      // The demo organization's SCP allows eu-west-1 and eu-central-1; judge its region allowlist
+      // against those unless the operator chose otherwise.
+      process.env.ORGWARDEN_ALLOWED_REGIONS ??= 'eu-west-1,eu-central-1'
       return (await import('./serve.js')).serve({ api: true, workers: true, demo: true })
     case 'token':
       return (await import('./token.js')).tokenCommand(args)
