@@ -47,6 +47,29 @@ export interface Progress {
   byStatus: Record<AccountOutcome, number>
 }
 
+/**
+ * The AWS accounting of a sweep, summed over its accounts' stored call statistics
+ * (`sweep_accounts.stats.api`, written when an account finishes). Accounts without call
+ * statistics (a snapshot source) are not counted.
+ */
+export interface SweepAccounting {
+  /** Accounts whose attempt recorded call statistics. */
+  accounts: number
+  totalCalls: number
+  /** Requests per `service:Operation`, summed over the accounts. */
+  callsByOperation: Record<string, number>
+  /** Extra HTTP attempts the SDK made (throttling, 5xx, network errors). */
+  retries: number
+  /** Answers that asked us to slow down. */
+  throttled: number
+  /** Failed calls after the SDK's retries (gaps, refusals). */
+  errors: number
+  /** Response bytes as announced by Content-Length: a lower bound. */
+  responseBytes: number
+  callsPerAccount: { mean: number | null; max: number | null; maxAccountId: string | null }
+  durationMsPerAccount: { mean: number | null; max: number | null }
+}
+
 const FINAL: AccountOutcome[] = ['collected', 'unreachable', 'failed', 'cancelled']
 
 export function createSweepsRepo(db: Db) {
@@ -272,6 +295,71 @@ export function createSweepsRepo(db: Db) {
       const total = Object.values(byStatus).reduce((a, b) => a + b, 0)
       const done = FINAL.reduce((a, s) => a + byStatus[s], 0)
       return { total, done, failed: byStatus.failed + byStatus.unreachable, byStatus }
+    },
+
+    /**
+     * Sums the stored per-account call statistics in SQL: two aggregate queries over the sweep's
+     * rows (primary-key range), so a 5,000-account sweep is read in one pass, not shipped whole.
+     */
+    async accounting(sweepId: string): Promise<SweepAccounting> {
+      const api = sql`stats -> 'api'`
+      const num = (field: string) => sql<number>`coalesce(sum((${api} ->> ${field})::bigint), 0)::float8`
+      const [totals, ops, top] = await Promise.all([
+        db
+          .selectFrom('sweep_accounts')
+          .select([
+            sql<number>`count(*)::int`.as('accounts'),
+            num('totalCalls').as('total_calls'),
+            num('retries').as('retries'),
+            num('throttled').as('throttled'),
+            num('responseBytes').as('response_bytes'),
+            sql<number>`coalesce(sum((SELECT sum(v::bigint) FROM jsonb_each_text(${api} -> 'errors') AS e(k, v))), 0)::float8`.as(
+              'errors',
+            ),
+            sql<number | null>`avg((${api} ->> 'totalCalls')::float8)`.as('mean_calls'),
+            sql<number | null>`max((${api} ->> 'totalCalls')::int)`.as('max_calls'),
+            sql<number | null>`avg((stats ->> 'durationMs')::float8)`.as('mean_ms'),
+            sql<number | null>`max((stats ->> 'durationMs')::int)`.as('max_ms'),
+          ])
+          .where('sweep_id', '=', sweepId)
+          .where(sql<boolean>`jsonb_typeof(${api}) = 'object'`)
+          .executeTakeFirstOrThrow(),
+        sql<{ op: string; n: number }>`
+          SELECT c.key AS op, sum(c.value::bigint)::float8 AS n
+          FROM sweep_accounts, jsonb_each_text(sweep_accounts.stats -> 'api' -> 'calls') AS c
+          WHERE sweep_id = ${sweepId} AND jsonb_typeof(stats -> 'api' -> 'calls') = 'object'
+          GROUP BY c.key ORDER BY c.key`
+          .execute(db)
+          .then((r) => r.rows),
+        db
+          .selectFrom('sweep_accounts')
+          .select('account_id')
+          .where('sweep_id', '=', sweepId)
+          .where(sql<boolean>`jsonb_typeof(${api}) = 'object'`)
+          .orderBy(sql`(${api} ->> 'totalCalls')::int`, 'desc')
+          .orderBy('account_id')
+          .limit(1)
+          .executeTakeFirst(),
+      ])
+      const round = (n: number | null) => (n === null ? null : Math.round(Number(n) * 10) / 10)
+      return {
+        accounts: totals.accounts,
+        totalCalls: Number(totals.total_calls),
+        callsByOperation: Object.fromEntries(ops.map((o) => [o.op, Number(o.n)])),
+        retries: Number(totals.retries),
+        throttled: Number(totals.throttled),
+        errors: Number(totals.errors),
+        responseBytes: Number(totals.response_bytes),
+        callsPerAccount: {
+          mean: round(totals.mean_calls),
+          max: totals.max_calls === null ? null : Number(totals.max_calls),
+          maxAccountId: top?.account_id ?? null,
+        },
+        durationMsPerAccount: {
+          mean: round(totals.mean_ms),
+          max: totals.max_ms === null ? null : Number(totals.max_ms),
+        },
+      }
     },
 
     accounts(sweepId: string, opts: { limit: number; after?: string; status?: AccountOutcome }) {

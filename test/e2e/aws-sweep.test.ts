@@ -133,7 +133,14 @@ interface AccountItem {
   attempts: number
   stats: {
     durationMs: number
-    api?: { calls: Record<string, number>; totalCalls: number; errors: Record<string, number> }
+    api?: {
+      calls: Record<string, number>
+      totalCalls: number
+      errors: Record<string, number>
+      retries: number
+      throttled: number
+      responseBytes: number
+    }
   } | null
 }
 
@@ -337,6 +344,53 @@ for (const kind of STORE_KINDS) {
       // The hub session was assumed once, by the organization read, and shared by every account.
       const source = (await ctx.sources.resolve('aws', 'aws')) as AwsOrgSource
       assert.equal(source.lastOrganizationReport()?.stats.calls['sts:AssumeRole'], 1)
+    })
+
+    test('GET /v1/sweeps/:id sums the per-account call statistics', async () => {
+      const res = await ctx.app.inject({
+        method: 'GET',
+        url: `/v1/sweeps/${sweepId}`,
+        headers: ctx.auth('read'),
+      })
+      assert.equal(res.statusCode, 200, res.body)
+      const accounting = res.json().accounting
+      const apis = items.map((a) => a.stats?.api).filter((x) => x !== undefined)
+      // All three attempts, the unreachable one too, recorded their calls.
+      assert.equal(apis.length, 3)
+      const byOperation: Record<string, number> = {}
+      for (const api of apis)
+        for (const [op, n] of Object.entries(api.calls)) byOperation[op] = (byOperation[op] ?? 0) + n
+      const totals = apis.map((api) => api.totalCalls)
+      const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0)
+      const durations = items.map((a) => a.stats?.durationMs ?? 0)
+      assert.deepEqual(accounting, {
+        accounts: 3,
+        totalCalls: sum(totals),
+        callsByOperation: byOperation,
+        retries: sum(apis.map((api) => api.retries)),
+        throttled: sum(apis.map((api) => api.throttled)),
+        errors: sum(apis.map((api) => sum(Object.values(api.errors)))),
+        responseBytes: sum(apis.map((api) => api.responseBytes)),
+        callsPerAccount: {
+          mean: Math.round((sum(totals) / 3) * 10) / 10,
+          max: Math.max(...totals),
+          maxAccountId: items[totals.indexOf(Math.max(...totals))]?.accountId,
+        },
+        durationMsPerAccount: {
+          mean: Math.round((sum(durations) / 3) * 10) / 10,
+          max: Math.max(...durations),
+        },
+      })
+      // The figures themselves: two collected accounts (17 calls each, one refused Config call
+      // and its skipped status read), the sweep-wide managed-policy catalog (5), the refused
+      // AssumeRole of the unreachable account; the hub's own AssumeRole is the organization read's.
+      assert.equal(accounting.totalCalls, 17 + 16 + 5 + 1)
+      assert.equal(accounting.callsByOperation['sts:AssumeRole'], 3)
+      assert.equal(accounting.callsByOperation['iam:GetAccountAuthorizationDetails'], 4)
+      assert.equal(accounting.errors, 2)
+      // The list of sweeps stays light: no accounting there.
+      const list = await ctx.app.inject({ method: 'GET', url: '/v1/sweeps', headers: ctx.auth('read') })
+      assert.equal(list.json().items[0].accounting, undefined)
     })
 
     test('no credential appears in any log line at any level, nor in what is stored', async () => {

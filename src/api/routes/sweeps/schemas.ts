@@ -72,6 +72,39 @@ export const AccountResult = Type.Object(
   { $id: 'SweepAccount' },
 )
 
+const PerAccount = (unit: string) =>
+  Type.Object({
+    mean: Type.Union([Type.Number(), Type.Null()], { description: `Mean ${unit} per account.` }),
+    max: Type.Union([Type.Integer(), Type.Null()], { description: `Most ${unit} of one account.` }),
+  })
+
+export const SweepAccounting = Type.Object(
+  {
+    accounts: Type.Integer({ description: 'Accounts whose attempt recorded call statistics.' }),
+    totalCalls: Type.Integer({ description: 'AWS requests sent (each page counts).' }),
+    callsByOperation: Type.Record(Type.String(), Type.Integer(), {
+      description: 'Requests per `service:Operation`, summed over the accounts.',
+    }),
+    retries: Type.Integer({ description: 'Extra HTTP attempts the SDK made (throttling, 5xx, network).' }),
+    throttled: Type.Integer({ description: 'Answers that asked us to slow down.' }),
+    errors: Type.Integer({ description: 'Calls that failed after the SDK retries (gaps, refusals).' }),
+    responseBytes: Type.Integer({
+      description: 'Response bytes announced by Content-Length (a lower bound).',
+    }),
+    callsPerAccount: Type.Object({
+      ...PerAccount('calls').properties,
+      maxAccountId: Type.Union([Type.String(), Type.Null()], {
+        description: 'The account with the most calls.',
+      }),
+    }),
+    durationMsPerAccount: PerAccount('milliseconds'),
+  },
+  {
+    description:
+      "AWS calls of the sweep's accounts, summed from their stored statistics (see links.accounts for each account's). The organization read is not included.",
+  },
+)
+
 export const Sweep = Type.Object(
   {
     id: Uuid,
@@ -99,6 +132,7 @@ export const Sweep = Type.Object(
         description: 'Accounts that were not collected, with the reason (first 100; see links.accounts).',
       }),
     ),
+    accounting: Type.Optional(SweepAccounting),
     links: Type.Object({ self: Type.String(), accounts: Type.String() }),
   },
   { $id: 'Sweep' },

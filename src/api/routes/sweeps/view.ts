@@ -1,10 +1,15 @@
 import type { SweepScope } from '../../../org/types.js'
 import type { SweepAccountRow, SweepRow } from '../../../store/schema.js'
-import type { Progress } from '../../../store/sweeps-repo.js'
+import type { Progress, SweepAccounting } from '../../../store/sweeps-repo.js'
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
-export function sweepView(row: SweepRow, progress: Progress, problems?: SweepAccountRow[]) {
+export function sweepView(
+  row: SweepRow,
+  progress: Progress,
+  problems?: SweepAccountRow[],
+  accounting?: SweepAccounting,
+) {
   const scope = row.scope as SweepScope
   return {
     id: row.id,
@@ -29,6 +34,7 @@ export function sweepView(row: SweepRow, progress: Progress, problems?: SweepAcc
         row.started_at && row.finished_at ? row.finished_at.getTime() - row.started_at.getTime() : null,
     },
     problems: problems?.map(accountView),
+    accounting,
     links: { self: `/v1/sweeps/${row.id}`, accounts: `/v1/sweeps/${row.id}/accounts` },
   }
 }
