@@ -239,6 +239,19 @@ export function createWebhooksRepo(db: Db) {
         .execute()
     },
 
+    /** Puts a delivery back as it was when a redelivery could not be queued. */
+    async restoreStatus(id: string, status: DeliveryStatus, nextAttemptAt: Date | null): Promise<void> {
+      await db
+        .updateTable('webhook_deliveries')
+        .set({ status, next_attempt_at: nextAttemptAt, updated_at: sql`now()` })
+        .where('id', '=', id)
+        .execute()
+    },
+
+    async deleteDelivery(id: string): Promise<void> {
+      await db.deleteFrom('webhook_deliveries').where('id', '=', id).execute()
+    },
+
     /** Lifecycle events recorded by a sweep, with their findings. */
     sweepFindingEvents(sweepId: string): Promise<FindingEventRow[]> {
       return findingEvents()

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
 import { Webhook } from 'standardwebhooks'
 import { createTestContext, type TestContext } from '../helpers/context.js'
@@ -401,5 +402,58 @@ describe('webhooks: API and delivery', () => {
       headers: ctx.auth('read'),
     })
     assert.equal(gone.statusCode, 404)
+  })
+})
+
+describe('webhooks: API without Redis', () => {
+  test('a ping or redelivery that cannot be queued is a 503 and leaves nothing pending', async () => {
+    const ctx = await createTestContext({ workers: false })
+    try {
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: '/v1/webhooks',
+        headers: ctx.auth(),
+        payload: { name: 'x', url: 'https://example.com/h', events: ['finding.opened'] },
+      })
+      const wh = res.json()
+      const deliveryId = randomUUID()
+      await ctx.store.webhooks.insertDeliveries([
+        {
+          id: deliveryId,
+          webhookId: wh.id,
+          eventKey: 'k',
+          eventType: 'ping',
+          sweepId: null,
+          payload: { id: 'e' },
+        },
+      ])
+      await ctx.store.webhooks.recordAttempt(deliveryId, {
+        status: 'dead',
+        responseCode: 500,
+        latencyMs: 1,
+        error: 'x',
+        nextAttemptAt: null,
+      })
+      ctx.redis.disconnect()
+      const ping = await ctx.app.inject({
+        method: 'POST',
+        url: `/v1/webhooks/${wh.id}/test`,
+        headers: ctx.auth(),
+      })
+      assert.equal(ping.statusCode, 503, ping.body)
+      const again = await ctx.app.inject({
+        method: 'POST',
+        url: `/v1/webhooks/${wh.id}/deliveries/${deliveryId}/redeliver`,
+        headers: ctx.auth(),
+      })
+      assert.equal(again.statusCode, 503, again.body)
+      const rows = await ctx.store.webhooks.listDeliveries(wh.id, { limit: 10 })
+      assert.deepEqual(
+        rows.map((r) => [r.id, r.status]),
+        [[deliveryId, 'dead']],
+      )
+    } finally {
+      await ctx.close()
+    }
   })
 })

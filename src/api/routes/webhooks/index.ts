@@ -122,6 +122,19 @@ const isCursor = (v: unknown): v is { c: string; i: string } =>
   typeof (v as { i: unknown }).i === 'string' &&
   /^[0-9a-f-]{36}$/.test((v as { i: string }).i)
 
+/** Without its job a delivery would wait for ever: say so instead of a bare 500. */
+async function enqueueOr503(fn: () => Promise<unknown>, undo: () => Promise<unknown>) {
+  try {
+    await fn()
+  } catch {
+    await undo()
+    throw Object.assign(new Error('the job queue (Redis) is unavailable; try again'), {
+      statusCode: 503,
+      code: 'queue-unavailable',
+    })
+  }
+}
+
 const page = <T>(rows: T[], limit: number, key: (row: T) => { c: string; i: string }) => ({
   items: rows.slice(0, limit),
   nextCursor: rows.length > limit ? encodeCursor(key(rows[limit - 1]!)) : null,
@@ -321,7 +334,13 @@ export async function webhookRoutes(app: FastifyInstance, deps: Deps) {
         security,
         summary: 'Send a delivery again (same webhook-id), with a fresh set of attempts',
         params: DeliveryParams,
-        response: { 202: Type.Ref('WebhookDelivery'), 404: problemRef, 409: problemRef, ...authErrors },
+        response: {
+          202: Type.Ref('WebhookDelivery'),
+          404: problemRef,
+          409: problemRef,
+          503: problemRef,
+          ...authErrors,
+        },
       },
     },
     async (req, reply) => {
@@ -332,7 +351,10 @@ export async function webhookRoutes(app: FastifyInstance, deps: Deps) {
       if (delivery.status === 'pending' || delivery.status === 'retrying')
         throw new Errors.Conflict(`the delivery is ${delivery.status}: its next attempt is already scheduled`)
       await store.webhooks.markPending(delivery.id)
-      await enqueueDeliveries(deps.queues.webhooks, settings, [delivery.id], { redelivery: true })
+      await enqueueOr503(
+        () => enqueueDeliveries(deps.queues.webhooks, settings, [delivery.id], { redelivery: true }),
+        () => store.webhooks.restoreStatus(delivery.id, delivery.status, delivery.next_attempt_at),
+      )
       reply.code(202)
       return deliveryView((await store.webhooks.getDelivery(delivery.id))!)
     },
@@ -347,7 +369,7 @@ export async function webhookRoutes(app: FastifyInstance, deps: Deps) {
         security,
         summary: 'Send a ping event to the receiver; follow it in the deliveries',
         params: IdParams,
-        response: { 202: Type.Ref('WebhookDelivery'), 404: problemRef, ...authErrors },
+        response: { 202: Type.Ref('WebhookDelivery'), 404: problemRef, 503: problemRef, ...authErrors },
       },
     },
     async (req, reply) => {
@@ -363,7 +385,10 @@ export async function webhookRoutes(app: FastifyInstance, deps: Deps) {
       await store.webhooks.insertDeliveries([
         { id: deliveryId, webhookId: wh.id, eventKey: key, eventType: 'ping', sweepId: null, payload: event },
       ])
-      await enqueueDeliveries(deps.queues.webhooks, settings, [deliveryId])
+      await enqueueOr503(
+        () => enqueueDeliveries(deps.queues.webhooks, settings, [deliveryId]),
+        () => store.webhooks.deleteDelivery(deliveryId),
+      )
       reply.code(202)
       return deliveryView((await store.webhooks.getDelivery(deliveryId))!)
     },
