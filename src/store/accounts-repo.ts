@@ -59,6 +59,41 @@ export function createAccountsRepo(db: Db) {
       return out
     },
 
+    /** What the sweep stored of AWS Config's compliance for the account (undefined: not read). */
+    async configCompliance(sweepId: string, accountId: string): Promise<unknown> {
+      const row = await db
+        .selectFrom('sweep_accounts')
+        .select(sql<unknown>`stats -> 'configCompliance'`.as('compliance'))
+        .where('sweep_id', '=', sweepId)
+        .where('account_id', '=', accountId)
+        .executeTakeFirst()
+      return row?.compliance ?? undefined
+    },
+
+    /** The account's open and suppressed findings of the given rules, per rule, as of now. */
+    async findingsByRule(
+      accountId: string,
+      ruleIds: readonly string[],
+    ): Promise<Map<string, { open: number; suppressed: number }>> {
+      const out = new Map<string, { open: number; suppressed: number }>()
+      if (ruleIds.length === 0) return out
+      const rows = await db
+        .selectFrom('findings')
+        .select(['rule_id', 'status', sql<number>`count(*)::int`.as('n')])
+        .where('account_id', '=', accountId)
+        .where('rule_id', 'in', ruleIds)
+        .where('status', 'in', ['open', 'suppressed'])
+        .groupBy(['rule_id', 'status'])
+        .execute()
+      for (const r of rows) {
+        const c = out.get(r.rule_id) ?? { open: 0, suppressed: 0 }
+        if (r.status === 'open') c.open += r.n
+        else c.suppressed += r.n
+        out.set(r.rule_id, c)
+      }
+      return out
+    },
+
     async verdictCounts(sweepId: string, accountId: string): Promise<VerdictCounts> {
       const rows = await db
         .selectFrom('guardrail_results')

@@ -1,5 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
+import {
+  compareConfigCompliance,
+  orgwardenRulesByConfigRule,
+  type StoredConfigCompliance,
+} from '../../../assess/config-agreement.js'
 import { buildOrgTree, type OrgTree } from '../../../org/tree.js'
 import type { OrgAccount } from '../../../org/types.js'
 import {
@@ -83,6 +88,49 @@ const ListQuery = Type.Object(
     }),
   },
   { additionalProperties: false },
+)
+
+const AgreementEnum = Type.Unsafe<'agree' | 'disagree' | 'unknown'>({
+  type: 'string',
+  enum: ['agree', 'disagree', 'unknown'],
+})
+
+const AwsConfigComparison = Type.Object(
+  {
+    status: Type.Unsafe<string>({
+      type: 'string',
+      enum: ['read', 'no-aggregator', 'unavailable', 'not-read'],
+      description:
+        '`read`: the aggregator answered; `no-aggregator`: none found; `unavailable`: it could not be read; `not-read`: no aggregator is configured, or the account was not collected.',
+    }),
+    aggregator: Type.Union([Type.String(), Type.Null()]),
+    reason: Type.Union([Type.String(), Type.Null()]),
+    summary: Type.Object({ agree: Type.Integer(), disagree: Type.Integer(), unknown: Type.Integer() }),
+    unmappedRules: Type.Integer({ description: 'Config rules reported that no Orgwarden rule maps to.' }),
+    rules: Type.Array(
+      Type.Object({
+        configRuleName: Type.String(),
+        managedRule: Type.String({ description: 'The AWS Config managed rule, e.g. iam-password-policy.' }),
+        region: Type.String(),
+        configCompliance: Type.String({
+          description: 'COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE or INSUFFICIENT_DATA.',
+        }),
+        orgwardenRules: Type.Array(Type.String(), {
+          description: 'Orgwarden rules mapped to this Config rule.',
+        }),
+        orgwarden: Type.Object({
+          status: Type.Unsafe<string>({ type: 'string', enum: ['non-compliant', 'compliant', 'unknown'] }),
+          openFindings: Type.Integer(),
+          suppressedFindings: Type.Integer(),
+        }),
+        agreement: AgreementEnum,
+      }),
+    ),
+  },
+  {
+    description:
+      "AWS Config's compliance of the IAM managed rules (from the organization's aggregator, as read by the sweep) beside Orgwarden's findings of the mapped rules (open or suppressed, as of now).",
+  },
 )
 
 const isCursor = (v: unknown): v is { a: string } =>
@@ -201,7 +249,8 @@ export async function accountRoutes(app: FastifyInstance, deps: { store: Store }
     {
       schema: {
         tags: ['accounts'],
-        summary: 'One account: outcome, open findings, guardrail verdicts by kind, and links',
+        summary:
+          'One account: outcome, open findings, guardrail verdicts by kind, AWS Config beside Orgwarden, and links',
         security: [{ bearer: [] }],
         params: Type.Object({ accountId: AccountId }, { additionalProperties: false }),
         querystring: Type.Object({ sweepId: SweepIdQuery }, { additionalProperties: false }),
@@ -216,6 +265,7 @@ export async function accountRoutes(app: FastifyInstance, deps: { store: Store }
               exempted: Type.Integer(),
               'not-applicable': Type.Integer(),
             }),
+            awsConfig: AwsConfigComparison,
             links: Type.Object({ findings: Type.String(), guardrails: Type.String() }),
           }),
           404: problemRef,
@@ -230,16 +280,21 @@ export async function accountRoutes(app: FastifyInstance, deps: { store: Store }
       const account = tree.account(accountId)
       if (!account)
         throw new Errors.NotFound(`account ${accountId} is not in the organization of sweep ${sweep.id}`)
-      const [outcomes, counts, verdicts] = await Promise.all([
+      const mapped = [...new Set([...orgwardenRulesByConfigRule().values()].flat())]
+      const [outcomes, counts, verdicts, compliance, byRule] = await Promise.all([
         repo.outcomes(sweep.id, accountId),
         repo.openCounts(accountId),
         repo.verdictCounts(sweep.id, accountId),
+        repo.configCompliance(sweep.id, accountId),
+        repo.findingsByRule(accountId, mapped),
       ])
+      const judged = outcomes.get(accountId)?.status === 'collected'
       return {
         sweepId: sweep.id,
         organizationId: tree.snapshot.organization.id,
         account: view(account, tree, sweep, outcomes.get(accountId), counts.get(accountId)),
         guardrails: verdicts,
+        awsConfig: compareConfigCompliance(compliance as StoredConfigCompliance | undefined, byRule, judged),
         links: {
           findings: `/v1/findings?accountId=${accountId}`,
           guardrails: `/v1/accounts/${accountId}/guardrails?sweepId=${sweep.id}`,
