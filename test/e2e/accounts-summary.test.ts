@@ -14,6 +14,7 @@ const MANAGEMENT = '210987654321'
 const DEV = '415629873065' // planted "no password policy"; fixed in the `fixed` variant
 const SANDBOX = '415629873076' // unreachable: audit role missing
 const NETWORK = '526730984187' // planted root access key
+const LEDGER = '415629873087' // the clean account: collected, no finding
 const SUSPENDED = '637841095298'
 const WORKLOADS = 'ou-ac3e-work3m8z'
 
@@ -109,12 +110,12 @@ describe('accounts, summary, sweep diff and CSV export', () => {
     assert.equal(body.organizationId, 'o-acme4k2p9x')
     assert.equal(body.nextCursor, null)
     const items: Json[] = body.items
-    assert.equal(items.length, 8)
+    assert.equal(items.length, 9)
     assert.deepEqual(
       items.map((a) => a.accountId),
       [...items.map((a) => a.accountId)].sort(),
     )
-    assert.equal(items.filter((a) => a.lastSweep.outcome !== 'not-swept').length, 7)
+    assert.equal(items.filter((a) => a.lastSweep.outcome !== 'not-swept').length, 8)
 
     const suspended = items.find((a) => a.accountId === SUSPENDED)!
     assert.equal(suspended.status, 'SUSPENDED')
@@ -122,7 +123,10 @@ describe('accounts, summary, sweep diff and CSV export', () => {
     const sandbox = items.find((a) => a.accountId === SANDBOX)!
     assert.equal(sandbox.lastSweep.outcome, 'unreachable')
     assert.match(sandbox.lastSweep.reason, /OrgwardenAudit/)
-    assert.equal(items.filter((a) => a.lastSweep.outcome === 'collected').length, 6)
+    assert.equal(items.filter((a) => a.lastSweep.outcome === 'collected').length, 7)
+    const ledger = items.find((a) => a.accountId === LEDGER)!
+    assert.equal(ledger.lastSweep.outcome, 'collected')
+    assert.equal(ledger.openFindings.total, 0)
 
     const prod = items.find((a) => a.name === 'payments-prod')!
     assert.equal(prod.email, 'aws+payments-prod@acme.example')
@@ -143,7 +147,7 @@ describe('accounts, summary, sweep diff and CSV export', () => {
   test('filters: OU with descendants, status, outcome, hasFindings and minSeverity', async () => {
     const ids = async (qs: string) => (await all(`/v1/accounts?${qs}`)).map((a) => a.accountId)
     const everyone = await all('/v1/accounts')
-    assert.deepEqual(await ids(`ouId=${WORKLOADS}`), ['415629873054', DEV, SANDBOX])
+    assert.deepEqual(await ids(`ouId=${WORKLOADS}`), ['415629873054', DEV, SANDBOX, LEDGER])
     assert.deepEqual(
       await ids('ouId=r-ac3e'),
       everyone.map((a) => a.accountId),
@@ -155,6 +159,7 @@ describe('accounts, summary, sweep diff and CSV export', () => {
     const withOpen = everyone.filter((a) => a.openFindings.total > 0).map((a) => a.accountId)
     const withoutOpen = everyone.filter((a) => a.openFindings.total === 0).map((a) => a.accountId)
     assert.ok(withOpen.length > 0 && withoutOpen.includes(SUSPENDED) && withoutOpen.includes(SANDBOX))
+    assert.ok(withoutOpen.includes(LEDGER), 'the clean account has no open finding')
     assert.deepEqual(await ids('hasFindings=true'), withOpen)
     assert.deepEqual(await ids('hasFindings=false'), withoutOpen)
     const critical = everyone.filter((a) => a.openFindings.critical > 0).map((a) => a.accountId)

@@ -30,7 +30,7 @@ describe('the guardrail matrix of the demo organization', () => {
   test('every swept account has a verdict for every guardrail, from the latest sweep', async () => {
     const m = await matrix('?limit=100')
     assert.equal(m.sweepId, sweepId)
-    assert.equal(m.items.length, 7)
+    assert.equal(m.items.length, 8)
     for (const row of m.items) {
       assert.deepEqual(Object.keys(row.verdicts).sort(), [...m.guardrails].sort(), row.accountId)
     }
@@ -52,7 +52,7 @@ describe('the guardrail matrix of the demo organization', () => {
 
   test('filters by OU with descendants and by verdict', async () => {
     const workloads = await matrix(`?ouId=${WORKLOADS}`)
-    assert.equal(workloads.items.length, 3)
+    assert.equal(workloads.items.length, 4)
     const notEnforced = await matrix('?guardrailId=deny-leave-organization&verdict=not-enforced')
     assert.ok(notEnforced.items.length >= 2)
     for (const row of notEnforced.items) assert.equal(row.verdicts['deny-leave-organization'], 'not-enforced')
@@ -140,9 +140,9 @@ describe('the guardrail matrix of the demo organization', () => {
   })
 
   test('pages by account id and refuses bad filters by name', async () => {
-    const first = await matrix('?limit=4')
-    assert.equal(first.items.length, 4)
-    const second = await matrix(`?limit=4&cursor=${first.nextCursor}`)
+    const first = await matrix('?limit=5')
+    assert.equal(first.items.length, 5)
+    const second = await matrix(`?limit=5&cursor=${first.nextCursor}`)
     assert.equal(second.items.length, 3)
     assert.equal(second.nextCursor, null)
     const bad = await ctx.app.inject({

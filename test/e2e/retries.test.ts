@@ -54,7 +54,7 @@ describe('account jobs that fail', () => {
     })
     const sweep = await waitForSweep(ctx, res.json().id)
     assert.equal(sweep.status, 'completed')
-    assert.equal(sweep.progress.byStatus.collected, 5)
+    assert.equal(sweep.progress.byStatus.collected, 6)
     assert.equal(sweep.progress.byStatus.failed, 1)
     assert.equal(sweep.progress.byStatus.unreachable, 1)
 

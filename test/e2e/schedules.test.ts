@@ -82,7 +82,7 @@ describe('a schedule firing every second, with sweeps that take longer than that
       assert.equal(sw.status, 'completed')
       assert.equal(sw.source_name, 'demo-org')
       assert.equal(sw.schedule_id, s.id)
-      assert.equal(sw.total, 7)
+      assert.equal(sw.total, 8)
     }
     // No overlap: each sweep was created after the previous one had finished.
     for (let i = 1; i < done.length; i++) {

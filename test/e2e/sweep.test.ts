@@ -28,12 +28,12 @@ for (const kind of STORE_KINDS) {
       const sweep = await waitForSweep(ctx, created.id)
       assert.equal(sweep.status, 'completed')
       assert.equal(sweep.organizationId, 'o-acme4k2p9x')
-      // 7 active accounts (the suspended one is out of scope); sandbox has no audit role.
+      // 8 active accounts (the suspended one is out of scope); sandbox has no audit role.
       assert.deepEqual(sweep.progress, {
-        total: 7,
-        done: 7,
+        total: 8,
+        done: 8,
         failed: 1,
-        byStatus: { pending: 0, running: 0, collected: 6, unreachable: 1, failed: 0, cancelled: 0 },
+        byStatus: { pending: 0, running: 0, collected: 7, unreachable: 1, failed: 0, cancelled: 0 },
       })
       assert.equal(sweep.problems.length, 1)
       assert.equal(sweep.problems[0].accountName, 'sandbox')
@@ -46,14 +46,14 @@ for (const kind of STORE_KINDS) {
         .select(['account_id', 'state'])
         .where('sweep_id', '=', created.id)
         .execute()
-      assert.equal(snapshots.length, 6)
+      assert.equal(snapshots.length, 7)
       for (const s of snapshots) assert.equal((s.state as { accountId: string }).accountId, s.account_id)
       const org = await ctx.store.handle.db
         .selectFrom('org_snapshots')
         .selectAll()
         .where('sweep_id', '=', created.id)
         .executeTakeFirstOrThrow()
-      assert.equal((org.snapshot as { accounts: unknown[] }).accounts.length, 8)
+      assert.equal((org.snapshot as { accounts: unknown[] }).accounts.length, 9)
     })
 
     test('per-account outcomes page by account id with reasons', async () => {
@@ -71,7 +71,7 @@ for (const kind of STORE_KINDS) {
         seen.push(...page.items.map((a: { accountId: string }) => a.accountId))
         cursor = page.nextCursor
       } while (cursor)
-      assert.equal(seen.length, 7)
+      assert.equal(seen.length, 8)
       assert.deepEqual([...seen].sort(), seen)
       const unreachable = (
         await ctx.app.inject({
@@ -100,8 +100,8 @@ for (const kind of STORE_KINDS) {
       })
       const sweep = await waitForSweep(ctx, res.json().id)
       assert.equal(sweep.status, 'completed')
-      // Workloads holds Prod (payments-prod) and NonProd (payments-dev, sandbox).
-      assert.equal(sweep.progress.total, 3)
+      // Workloads holds Prod (payments-prod, ledger-prod) and NonProd (payments-dev, sandbox).
+      assert.equal(sweep.progress.total, 4)
     })
 
     test('a scope naming an OU that is not in the organization fails the sweep with the id', async () => {

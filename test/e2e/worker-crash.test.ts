@@ -92,7 +92,7 @@ describe('a worker process killed mid-sweep', () => {
     startWorker()
     const sweep = await waitForSweep(ctx, id, 90_000)
     assert.equal(sweep.status, 'completed')
-    const total = 7 + EXTRA
+    const total = 8 + EXTRA
     assert.equal(sweep.progress.total, total)
     assert.equal(sweep.progress.byStatus.collected, total - 1)
     assert.equal(sweep.progress.byStatus.unreachable, 1)

@@ -36,8 +36,8 @@ describe('parseSnapshotFile', () => {
   test('the demo organization parses and validates', () => {
     const file = parseSnapshotFile(JSON.parse(readFileSync(DEMO, 'utf8')))
     assert.equal(file.name, 'demo-org')
-    assert.equal(file.organization.accounts.length, 8)
-    assert.equal(Object.keys(file.accounts).length, 7)
+    assert.equal(file.organization.accounts.length, 9)
+    assert.equal(Object.keys(file.accounts).length, 8)
   })
 
   test('a small valid file parses', () => {

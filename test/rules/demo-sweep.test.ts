@@ -3,9 +3,10 @@
  * Each is tagged with where it comes from:
  * - `planted N`: mistake N of the README's "Planted mistakes";
  * - `readme`: the README's "Also present (realistic, and expected in findings)";
- * - `data`: what the data implies although the README does not list it (reported to the owners of
- *   examples/: idle roles, MFA for workload users, the external-account inventory, a recent
- *   root sign-in in payments-dev).
+ * - `data`: what the data implies beyond the planted mistakes (idle roles, MFA for workload users,
+ *   the external-account inventory, a recent root sign-in in payments-dev), listed in the README's
+ *   "Also present" and "Rule findings per account".
+ * ledger-prod is the clean account: it expects no finding at all, rule or guardrail.
  */
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
@@ -85,6 +86,7 @@ const EXPECTED: Record<string, Expected[]> = {
     ...idleRoles(ID.dev),
     ['account.cloudtrail-not-multiregion', `arn:aws:cloudtrail:*:${ID.dev}:trail/*`, 'planted 15'],
   ],
+  [ID.ledgerProd]: [],
   [ID.network]: [
     ['root.access-key-present', root(ID.network), 'planted 1'],
     ['root.recently-used', root(ID.network), 'planted 1'],
@@ -115,6 +117,8 @@ const EXPECTED_GUARDRAILS: Record<string, string[]> = {
   [ID.logArchive]: [...guardrails('deny-leave-organization'), ...LOGGING, ...UNPROTECTED],
   [ID.audit]: [...guardrails('deny-leave-organization'), ...LOGGING, ...UNPROTECTED],
   [ID.prod]: [...LOGGING, ...UNPROTECTED],
+  // security-baseline, attached to ledger-prod alone, closes what protect-logging leaves open.
+  [ID.ledgerProd]: [],
   [ID.dev]: [...ROOT_USER, ...LOGGING, ...UNPROTECTED],
   [ID.network]: [...ROOT_USER, ...LOGGING, ...UNPROTECTED],
 }
@@ -173,6 +177,54 @@ describe('demo organization sweep', () => {
       [...planted].map((p) => Number(p.split(' ')[1])).sort((a, b) => a - b),
       Array.from({ length: 15 }, (_, i) => i + 1),
     )
+  })
+
+  test('ledger-prod, the clean account: no rule finding, every guardrail enforced', async () => {
+    const { results } = await sweep()
+    const ledger = results.get(ID.ledgerProd)
+    assert.ok(ledger && !(ledger instanceof Error), 'ledger-prod was evaluated')
+    assert.deepEqual(ledger.findings, [])
+    // Nothing is left unjudged either, but escalation through AWS-managed policies whose documents
+    // the snapshot does not hold (ReadOnlyAccess, SecurityAudit, ViewOnlyAccess), as everywhere.
+    assert.deepEqual(
+      ledger.unknown.map((u) => [u.ruleId, u.partial]),
+      [['principal.privilege-escalation', true]],
+    )
+    const org = await source.readOrganization()
+    const state = await source.collectAccount(ID.ledgerProd, { sweepId: 'demo' })
+    const report = judgeGuardrails(
+      buildOrgTree(org),
+      ID.ledgerProd,
+      state,
+      buildGuardrailCatalog(await iamCatalog()),
+      {
+        allowedRegions: ALLOWED_REGIONS,
+        auditRoleName: 'OrgwardenAudit',
+      },
+    )
+    assert.equal(report.results.length, 10)
+    for (const r of report.results) assert.equal(r.verdict, 'enforced', r.id)
+  })
+
+  test('without its account-level security-baseline SCP, ledger-prod gets payments-prod’s guardrail findings', async () => {
+    const org = await source.readOrganization()
+    const baseline = org.policies.find((p) => p.name === 'security-baseline')
+    assert.ok(baseline)
+    assert.deepEqual(baseline.targets, [ID.ledgerProd])
+    baseline.targets = []
+    const state = await source.collectAccount(ID.ledgerProd, { sweepId: 'demo' })
+    const report = judgeGuardrails(
+      buildOrgTree(org),
+      ID.ledgerProd,
+      state,
+      buildGuardrailCatalog(await iamCatalog()),
+      {
+        allowedRegions: ALLOWED_REGIONS,
+        auditRoleName: 'OrgwardenAudit',
+      },
+    )
+    const found = report.results.flatMap((r) => guardrailFinding(ID.ledgerProd, r)?.ruleId ?? []).sort()
+    assert.deepEqual(found, [...EXPECTED_GUARDRAILS[ID.prod]].sort())
   })
 
   test('the log-archive account has no planted mistake, so nothing planted fires there', () => {

@@ -31,6 +31,8 @@ export const ID = {
   logArchive: '304518762931',
   audit: '304518762942',
   prod: '415629873054',
+  /** The clean account: no finding at all (examples/README.md, "The clean account"). */
+  ledgerProd: '415629873087',
   dev: '415629873065',
   sandbox: '415629873076',
   network: '526730984187',

@@ -19,6 +19,7 @@ const ID = {
   logArchive: '304518762931',
   audit: '304518762942',
   prod: '415629873054',
+  ledgerProd: '415629873087',
   dev: '415629873065',
   sandbox: '415629873076',
   network: '526730984187',
@@ -148,7 +149,7 @@ describe('demo organization: planted mistakes are present', () => {
   test('16. one unreachable account, and one suspended account left out of sweeps', async () => {
     const tree = buildOrgTree(await source.readOrganization())
     const scope = tree.resolveScope({ all: true, organizationalUnitIds: [], accountIds: [] })
-    assert.equal(scope.accountIds.length, 7)
+    assert.equal(scope.accountIds.length, 8)
     assert.deepEqual(scope.excluded, [{ accountId: ID.suspended, status: 'SUSPENDED' }])
     await assert.rejects(collect(ID.sandbox), /role OrgwardenAudit missing or does not trust/)
   })
@@ -197,7 +198,7 @@ describe('demo organization: planted mistakes are present', () => {
   })
 
   test('every reachable account normalizes with decoded documents and no unexpected gaps', async () => {
-    for (const id of [ID.management, ID.logArchive, ID.audit, ID.prod, ID.dev, ID.network]) {
+    for (const id of [ID.management, ID.logArchive, ID.audit, ID.prod, ID.ledgerProd, ID.dev, ID.network]) {
       const state = await collect(id)
       const expectedGaps = id === ID.network ? 1 : 0
       assert.equal(state.gaps.length, expectedGaps, `${id}: ${JSON.stringify(state.gaps)}`)

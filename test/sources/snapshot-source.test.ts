@@ -29,13 +29,13 @@ describe('snapshot source', () => {
     assert.equal(source.name, 'demo-org')
     const org = await source.readOrganization()
     assert.equal(org.organization.id, 'o-acme4k2p9x')
-    assert.equal(org.accounts.length, 8)
+    assert.equal(org.accounts.length, 9)
   })
 
   test('readOrganization hands out a copy each time', async () => {
     const first = await source.readOrganization()
     first.accounts.length = 0
-    assert.equal((await source.readOrganization()).accounts.length, 8)
+    assert.equal((await source.readOrganization()).accounts.length, 9)
   })
 
   test('collectAccount normalizes the raw data of an account', async () => {
