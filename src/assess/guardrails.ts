@@ -36,7 +36,8 @@ export function createPolicyCatalogs() {
 export type PolicyCatalogs = ReturnType<typeof createPolicyCatalogs>
 
 /**
- * Judges every guardrail of one account through its SCP chain. The probe principals are the
+ * Judges every guardrail of one account through its SCP chain, and its RCP chain where RCPs
+ * govern the probed request (a deny-only RCP region allowlist protects S3, KMS, ... resources). The probe principals are the
  * generic ones (root, any user, any role) plus every real user and role collected in the account
  * (service-linked roles are left out by `probePrincipalFromArn`: SCPs do not apply to them).
  * Without collected state (an unreachable account) the generic probes still give a verdict.
@@ -48,11 +49,13 @@ export function judgeGuardrails(
   catalog: GuardrailCatalog,
   settings: GuardrailSettings,
 ): AccountGuardrailReport {
-  const chain = tree.policyChain(accountId, 'SERVICE_CONTROL_POLICY').map((level) => ({
-    targetId: level.targetId,
-    name: level.name,
-    policies: level.policies.map((p) => ({ id: p.id, name: p.name, document: p.content })),
-  }))
+  const chainOf = (type: 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY') =>
+    tree.policyChain(accountId, type).map((level) => ({
+      targetId: level.targetId,
+      name: level.name,
+      policies: level.policies.map((p) => ({ id: p.id, name: p.name, document: p.content })),
+    }))
+  const chain = chainOf('SERVICE_CONTROL_POLICY')
   const real = [
     ...(state?.users ?? []).map((u) => probePrincipalFromArn(u.arn, u.tags)),
     ...(state?.roles ?? []).map((r) => probePrincipalFromArn(r.arn, r.tags)),
@@ -65,6 +68,8 @@ export function judgeGuardrails(
       // account would wrongly say "not applicable", so only the real management account is.
       isManagementAccount: tree.isManagementAccount(accountId),
       scpChain: scpsOff ? [] : chain,
+      // An RCP deny is credited where RCPs govern the probe (see chain-shape.ts).
+      rcpChain: tree.isPolicyTypeEnabled('RESOURCE_CONTROL_POLICY') ? chainOf('RESOURCE_CONTROL_POLICY') : [],
       principals: [...genericProbePrincipals(accountId), ...real],
       allowedRegions: settings.allowedRegions,
       auditRoleName: settings.auditRoleName,

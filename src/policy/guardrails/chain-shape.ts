@@ -1,6 +1,12 @@
 /**
- * An SCP chain reduced to what decides probes: its statements flattened with their level, and
- * the context keys its conditions read. Chains with the same documents at the same levels share
+ * An SCP chain (plus the account's RCP chain) reduced to what decides probes: its statements
+ * flattened with their level, and the context keys its conditions read.
+
+ * RCPs add their Deny statements only, marked `rcp`: RCPFullAWSAccess is attached at every level
+ * and cannot be detached, so an RCP level always allows, and a snapshot that leaves it out
+ * must not read as "everything blocked". An RCP statement decides only probes RCPs govern
+ * (`ProbeSpec.rcp`: a service with RCP support acting on a resource of the account).
+ * Chains with the same documents at the same levels share
  * one shape (and its caches), whichever accounts they belong to — across an organization, chains
  * repeat: every account of an OU has the OU's chain plus its own level.
  */
@@ -13,7 +19,10 @@ import type { ScpChainLevel, ScpDocument } from './guardrail-types.js'
 import type { ProbeSpec } from './probe-specs.js'
 
 export interface ShapeStatement {
+  /** Index into the SCP levels, then the RCP levels (`levelCount` + RCP level). */
   level: number
+  /** From an RCP (always a Deny). */
+  rcp: boolean
   /** Position of the policy within its level (to name it from the account's own chain). */
   policy: number
   stmt: CompiledStatement
@@ -48,6 +57,7 @@ export interface ChainOutcome {
 
 export interface ChainShape {
   key: string
+  /** SCP levels: each needs an Allow. */
   levelCount: number
   statements: ShapeStatement[]
   /** Lower-cased context keys any statement reads, other than the region, sorted. */
@@ -58,30 +68,32 @@ export interface ChainShape {
   memo: Map<string, ChainOutcome>
 }
 
-const textCache = new Map<string, ParseResult>()
-const objectCache = new WeakMap<object, ParseResult>()
+type OrgPolicyKind = 'scp' | 'rcp'
+const textCache = { scp: new Map<string, ParseResult>(), rcp: new Map<string, ParseResult>() }
+const objectCache = { scp: new WeakMap<object, ParseResult>(), rcp: new WeakMap<object, ParseResult>() }
 const CACHE_LIMIT = 20_000
 
-/** Parse an SCP document, cached by its text (the same SCP is attached to many targets). */
-export function parseScp(document: unknown): ParseResult {
+/** Parse an SCP (or RCP) document, cached by its text (the same policy is attached to many targets). */
+export function parseScp(document: unknown, kind: OrgPolicyKind = 'scp'): ParseResult {
   if (typeof document === 'string') {
-    let r = textCache.get(document)
+    const cache = textCache[kind]
+    let r = cache.get(document)
     if (!r) {
-      if (textCache.size >= CACHE_LIMIT) textCache.clear()
-      r = parsePolicy(document, 'scp')
-      textCache.set(document, r)
+      if (cache.size >= CACHE_LIMIT) cache.clear()
+      r = parsePolicy(document, kind)
+      cache.set(document, r)
     }
     return r
   }
   if (typeof document === 'object' && document !== null) {
-    let r = objectCache.get(document)
+    let r = objectCache[kind].get(document)
     if (!r) {
-      r = parsePolicy(document, 'scp')
-      objectCache.set(document, r)
+      r = parsePolicy(document, kind)
+      objectCache[kind].set(document, r)
     }
     return r
   }
-  return parsePolicy(document, 'scp')
+  return parsePolicy(document, kind)
 }
 
 export const REGION_KEY = 'aws:requestedregion'
@@ -90,8 +102,8 @@ const shapes = new Map<string, ChainShape>()
 const SHAPE_LIMIT = 5_000
 
 /** Content key of an SCP document: its fingerprint, or `invalid`. */
-export function docKey(doc: ScpDocument): string {
-  const r = parseScp(doc.document)
+export function docKey(doc: ScpDocument, kind: OrgPolicyKind = 'scp'): string {
+  const r = parseScp(doc.document, kind)
   if (r.ok) return r.policy.fingerprint
   let text = ''
   try {
@@ -102,23 +114,48 @@ export function docKey(doc: ScpDocument): string {
   return `invalid:${fingerprint(text)}`
 }
 
-export function chainShape(chain: readonly ScpChainLevel[]): ChainShape {
-  const key = chain.map((level) => level.policies.map(docKey).join(',')).join('/')
+const levelsKey = (chain: readonly ScpChainLevel[]) =>
+  chain.map((level) => level.policies.map((doc) => docKey(doc)).join(',')).join('/')
+
+/** RCP documents that can deny (valid, with a Deny statement), by content: what an RCP chain adds. */
+function rcpDenyKey(chain: readonly ScpChainLevel[]): string {
+  const parts: string[] = []
+  chain.forEach((level, li) => {
+    level.policies.forEach((doc, pi) => {
+      const r = parseScp(doc.document, 'rcp')
+      if (r.ok && r.policy.statements.some((s) => s.effect === 'Deny'))
+        parts.push(`${li}.${pi}:${r.policy.fingerprint}`)
+    })
+  })
+  return parts.join(',')
+}
+
+export function chainShape(
+  chain: readonly ScpChainLevel[],
+  rcpChain: readonly ScpChainLevel[] = [],
+): ChainShape {
+  // RCPs without a Deny (RCPFullAWSAccess) change nothing: such chains share the SCP chain's shape.
+  const rcpKey = rcpDenyKey(rcpChain)
+  const key = levelsKey(chain) + (rcpKey ? `|rcp:${rcpKey}` : '')
   const known = shapes.get(key)
   if (known) return known
   const statements: ShapeStatement[] = []
   const keys = new Set<string>()
-  chain.forEach((level, li) => {
-    level.policies.forEach((doc, pi) => {
-      const parsed = parseScp(doc.document)
-      // Invalid documents cannot be in force in AWS; they are reported by hygiene and skipped.
-      if (!parsed.ok) return
-      for (const stmt of compilePolicy(parsed.policy).statements) {
-        statements.push({ level: li, policy: pi, stmt })
-        for (const k of stmt.contextKeys) keys.add(k)
-      }
+  const add = (levels: readonly ScpChainLevel[], offset: number, rcp: boolean) =>
+    levels.forEach((level, li) => {
+      level.policies.forEach((doc, pi) => {
+        const parsed = parseScp(doc.document, rcp ? 'rcp' : 'scp')
+        // Invalid documents cannot be in force in AWS; they are reported by hygiene and skipped.
+        if (!parsed.ok) return
+        for (const stmt of compilePolicy(parsed.policy).statements) {
+          if (rcp && stmt.effect !== 'Deny') continue
+          statements.push({ level: offset + li, policy: pi, rcp, stmt })
+          for (const k of stmt.contextKeys) keys.add(k)
+        }
+      })
     })
-  })
+  add(chain, 0, false)
+  add(rcpChain, chain.length, true)
   const shape: ChainShape = {
     key,
     levelCount: chain.length,

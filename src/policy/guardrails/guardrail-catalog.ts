@@ -168,7 +168,7 @@ function pickRepresentative(catalog: IamCatalog, serviceKey: string): ProbeSpec 
     if (!verb.startsWith('Create')) score += 1
     if (best && best.score <= score) continue
     const resource = template ? compileTemplate(template, {}) : () => '*'
-    best = { score, spec: probeSpec(action.name, resource) }
+    best = { score, spec: probeSpec(action.name, resource, catalog.rcpServices) }
   }
   return best?.spec
 }
@@ -217,7 +217,11 @@ export function probeSetFor(
   const probes = def.actions.map((name) => {
     const action = findAction(catalog.iam, name)
     const template = def.resource ?? (action ? resourceTemplateOf(catalog.iam, action) : undefined)
-    return probeSpec(action?.name ?? name, template ? compileTemplate(template, names) : () => '*')
+    return probeSpec(
+      action?.name ?? name,
+      template ? compileTemplate(template, names) : () => '*',
+      catalog.iam.rcpServices,
+    )
   })
   const set: ProbeSet = { key, probes }
   catalog.probeSets.set(key, set)

@@ -69,6 +69,11 @@ export interface JudgeGuardrailsInput {
   isManagementAccount: boolean
   /** Root first, then each OU, then the account. */
   scpChain: ScpChainLevel[]
+  /**
+   * The account's RCP chain, root first (empty when RCPs are not enabled). Only its Deny
+   * statements count, and only for probes of services RCPs govern on a resource of the account.
+   */
+  rcpChain?: ScpChainLevel[]
   principals: ProbePrincipal[]
   allowedRegions: readonly string[]
   auditRoleName: string

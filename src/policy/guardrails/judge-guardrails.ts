@@ -35,7 +35,10 @@ export function judgeAccountGuardrails(
     return { accountId: input.accountId, results: ids.map((id) => notApplicable(id, note)), hygiene }
   }
 
-  const shape = chainShape(input.scpChain)
+  const rcpChain = input.rcpChain ?? []
+  const shape = chainShape(input.scpChain, rcpChain)
+  // Statement levels index the SCP levels, then the RCP levels.
+  const levels = rcpChain.length > 0 ? [...input.scpChain, ...rcpChain] : input.scpChain
   const contexts = new AccountProbeContexts(input.accountId, input.orgId, input.orgPaths)
   // SCPs never restrict service-linked roles, so probing them would only add noise.
   const principals = input.principals.filter(
@@ -57,7 +60,7 @@ export function judgeAccountGuardrails(
       }
       const regions = catalog.regions.filter((r) => !allowed.has(r))
       const outcomes = runProbes(shape, catalog.regional, regions, principals, contexts)
-      const result = buildVerdict(id, outcomes, shape, input.scpChain)
+      const result = buildVerdict(id, outcomes, shape, levels)
       addRegionEvidence(result, outcomes, classesFor(shape, catalog.regional).services)
       if (catalog.unprobedServices.length > 0) result.evidence.unprobedServices = catalog.unprobedServices
       results.push(result)
@@ -80,7 +83,7 @@ export function judgeAccountGuardrails(
       probing,
       contexts,
     )
-    results.push(buildVerdict(id, outcomes, shape, input.scpChain))
+    results.push(buildVerdict(id, outcomes, shape, levels))
   }
   return { accountId: input.accountId, results, hygiene }
 }

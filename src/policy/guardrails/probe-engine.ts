@@ -88,6 +88,7 @@ export function classesFor(shape: ChainShape, set: ProbeSet): ProbeClasses {
     const sig = new Uint8Array(shape.statements.length)
     let isVolatile = false
     shape.statements.forEach((s, i) => {
+      if (s.rcp && !probe.rcp) return
       if (!s.stmt.action(probe.actionLower, probe.service)) return
       if (!s.stmt.resourceAgnostic) isVolatile = true
       sig[i] = 1
@@ -169,6 +170,7 @@ function decideProbe(shape: ChainShape, probe: ProbeSpec, pc: ProbeContext, acco
   const levelAllowed = new Array<boolean>(shape.levelCount).fill(false)
   const denies: number[] = []
   shape.statements.forEach((s, i) => {
+    if (s.rcp && !probe.rcp) return
     if (statementApplies(s.stmt, req) === false) return
     if (s.stmt.effect === 'Deny') denies.push(i)
     else levelAllowed[s.level] = true

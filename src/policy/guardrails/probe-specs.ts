@@ -13,6 +13,12 @@ export interface ProbeSpec {
   actionLower: string
   service: string
   resource: ResourceFor
+  /**
+   * Whether RCPs govern this probe: a service with RCP support (iam-data's list), acting on a
+   * resource of the account (an action on `*`, or on a resource without an account, touches
+   * nothing an RCP protects).
+   */
+  rcp: boolean
 }
 
 export interface ProbeSet {
@@ -57,11 +63,19 @@ export function resourceTemplateOf(catalog: IamCatalog, action: CatalogAction): 
   return undefined
 }
 
-export function probeSpec(action: string, resource: ResourceFor): ProbeSpec {
+export function probeSpec(
+  action: string,
+  resource: ResourceFor,
+  rcpServices: ReadonlySet<string> = new Set(),
+): ProbeSpec {
+  const service = action.slice(0, action.indexOf(':')).toLowerCase()
+  // RCPs protect resources of a member account: the probe's ARN must name the account.
+  const sample = resource('us-east-1', '000000000000')
   return {
     action,
     actionLower: action.toLowerCase(),
-    service: action.slice(0, action.indexOf(':')).toLowerCase(),
+    service,
     resource,
+    rcp: rcpServices.has(service) && sample.split(':')[4] === '000000000000',
   }
 }

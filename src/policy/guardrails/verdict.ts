@@ -24,13 +24,16 @@ function levelRef(level: ScpChainLevel): LevelRef {
     : { targetId: level.targetId }
 }
 
-/** Name a shape statement from this account's own chain (shapes are shared across accounts). */
+/**
+ * Name a shape statement from this account's own chain (shapes are shared across accounts):
+ * `chain` is the SCP levels followed by the RCP levels, as the shape was built.
+ */
 export function statementRef(shape: ChainShape, chain: readonly ScpChainLevel[], i: number): StatementRef {
   const s = shape.statements[i]
   const level = chain[s.level]
   const doc = level.policies[s.policy]
   const ref: StatementRef = {
-    policyType: 'scp',
+    policyType: s.rcp ? 'rcp' : 'scp',
     policyId: doc.id,
     statementIndex: s.stmt.index,
     effect: s.stmt.effect,
