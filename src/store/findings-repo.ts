@@ -1,10 +1,25 @@
 import { randomUUID } from 'node:crypto'
 import { type SelectQueryBuilder, sql } from 'kysely'
 import type { Db } from './database.js'
+import {
+  type FindingSort,
+  orderOf,
+  pastPosition,
+  SEVERITY_ORDER,
+  type Severity,
+  type SortKey,
+} from './findings-order.js'
 import type { Database, FindingRow } from './schema.js'
 
-export const SEVERITY_ORDER = ['info', 'low', 'medium', 'high', 'critical'] as const
-export type Severity = (typeof SEVERITY_ORDER)[number]
+export {
+  FINDING_SORTS,
+  type FindingSort,
+  isSortKey,
+  SEVERITY_ORDER,
+  type Severity,
+  type SortKey,
+  sortKeyOf,
+} from './findings-order.js'
 
 export interface FindingQuery {
   ruleIds?: string[]
@@ -15,9 +30,28 @@ export interface FindingQuery {
   ouId?: string
   status?: 'open' | 'resolved' | 'suppressed'
   resource?: string
+  /** First seen at or after this instant. */
+  firstSeenAfter?: Date
+  /** First seen strictly before this instant. */
+  firstSeenBefore?: Date
+  /** Last seen at or after this instant. */
+  lastSeenAfter?: Date
+  /** Last seen strictly before this instant. */
+  lastSeenBefore?: Date
+  /** Default `id`; the others sort by severity or a date, then by id, `-` for descending. */
+  sort?: FindingSort
+  /** The id of the last row of the previous page. */
   after?: string
+  /** With a sort other than id: the sort key of that row (`sortKeyOf`). */
+  afterKey?: SortKey
   limit: number
 }
+
+const hasDates = (q: FindingQuery) =>
+  q.firstSeenAfter !== undefined ||
+  q.firstSeenBefore !== undefined ||
+  q.lastSeenAfter !== undefined ||
+  q.lastSeenBefore !== undefined
 
 /**
  * Up to this many (OU path × severity) ranges, an OU page is read range by range from
@@ -68,10 +102,14 @@ export function createFindingsRepo(db: Db) {
   }
 
   return {
-    /** Newest identities last: paged by id, which is stable while findings change status. */
+    /**
+     * By default paged by id, which is stable while findings change status; with a sort, by
+     * (key, id), which stays exact while keys change (a row may then move across pages).
+     */
     async list(q: FindingQuery): Promise<FindingRow[]> {
+      const order = orderOf(q.sort)
       // An OU (with severity and status) is the portal's hot filter: read it by index ranges.
-      if (q.ouId && !q.ruleIds?.length && !q.accountId && !q.resource) {
+      if (q.ouId && !order && !q.ruleIds?.length && !q.accountId && !q.resource && !hasDates(q)) {
         const paths = await ouPathsContaining(q.ouId)
         if (paths.length === 0) return []
         const severities = SEVERITY_ORDER.slice(q.minSeverity ? SEVERITY_ORDER.indexOf(q.minSeverity) : 0)
@@ -90,8 +128,18 @@ export function createFindingsRepo(db: Db) {
       if (q.ouId) query = query.where('ou_path', 'like', `%/${escapeLike(q.ouId)}/%`)
       if (q.status) query = query.where('status', '=', q.status)
       if (q.resource) query = query.where('resource_arn', 'like', `%${escapeLike(q.resource)}%`)
-      if (q.after) query = query.where('id', '>', q.after)
-      return query.orderBy('id').limit(q.limit).execute()
+      if (q.firstSeenAfter) query = query.where('first_seen_at', '>=', q.firstSeenAfter)
+      if (q.firstSeenBefore) query = query.where('first_seen_at', '<', q.firstSeenBefore)
+      if (q.lastSeenAfter) query = query.where('last_seen_at', '>=', q.lastSeenAfter)
+      if (q.lastSeenBefore) query = query.where('last_seen_at', '<', q.lastSeenBefore)
+      if (!order) {
+        if (q.after) query = query.where('id', '>', q.after)
+        return query.orderBy('id').limit(q.limit).execute()
+      }
+      if (q.after !== undefined && q.afterKey !== undefined)
+        query = query.where(pastPosition(order, q.afterKey, q.after))
+      const direction = order.descending ? 'desc' : 'asc'
+      return query.orderBy(order.key(), direction).orderBy('id', direction).limit(q.limit).execute()
     },
 
     get(id: string) {

@@ -67,13 +67,15 @@ export function wantsCsv(format: 'csv' | 'json' | undefined, accept: string | un
 }
 
 /**
- * The findings of a query as CSV, read page by page (`after` is the last id of the previous
- * page), so a large export never sits in memory whole.
+ * The findings of a query as CSV, read page by page, so a large export never sits in memory
+ * whole. `after` is the position past the previous page: by default the last row's id; with
+ * `next`, whatever it makes of the last row (a sort key and id).
  */
-export function findingsCsv(
-  page: (after: string | undefined, limit: number) => Promise<FindingRow[]>,
-  opts: { after?: string | undefined; maxRows?: number; chunk?: number } = {},
+export function findingsCsv<P = string>(
+  page: (after: P | undefined, limit: number) => Promise<FindingRow[]>,
+  opts: { after?: P | undefined; maxRows?: number; chunk?: number; next?: (row: FindingRow) => P } = {},
 ): Readable {
+  const next = opts.next ?? ((row: FindingRow) => row.id as P)
   const maxRows = opts.maxRows ?? CSV_MAX_ROWS
   const chunk = opts.chunk ?? CSV_CHUNK
   async function* lines() {
@@ -86,7 +88,7 @@ export function findingsCsv(
       if (rows.length > 0) yield rows.map(csvLine).join('')
       if (rows.length < wanted) return
       written += rows.length
-      after = rows.at(-1)!.id
+      after = next(rows.at(-1)!)
     }
   }
   return Readable.from(lines())

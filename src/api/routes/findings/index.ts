@@ -3,7 +3,16 @@ import type { Queue } from 'bullmq'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import { catalogueMetadata } from '../../../rules/index.js'
-import { SEVERITY_ORDER, type Severity } from '../../../store/findings-repo.js'
+import {
+  FINDING_SORTS,
+  type FindingQuery,
+  type FindingSort,
+  isSortKey,
+  SEVERITY_ORDER,
+  type Severity,
+  type SortKey,
+  sortKeyOf,
+} from '../../../store/findings-repo.js'
 import type { Store } from '../../../store/index.js'
 import type { FindingRow } from '../../../store/schema.js'
 import { enqueueSuppressionDispatch } from '../../../webhooks/jobs.js'
@@ -65,6 +74,27 @@ const ListQuery = Type.Object(
     resource: Type.Optional(
       Type.String({ minLength: 1, maxLength: 300, description: 'Substring of the resource ARN.' }),
     ),
+    firstSeenAfter: Type.Optional(
+      Type.String({ format: 'date-time', description: 'First seen at or after this instant.' }),
+    ),
+    firstSeenBefore: Type.Optional(
+      Type.String({ format: 'date-time', description: 'First seen before this instant.' }),
+    ),
+    lastSeenAfter: Type.Optional(
+      Type.String({ format: 'date-time', description: 'Last seen at or after this instant.' }),
+    ),
+    lastSeenBefore: Type.Optional(
+      Type.String({ format: 'date-time', description: 'Last seen before this instant.' }),
+    ),
+    sort: Type.Optional(
+      Type.Unsafe<FindingSort>({
+        type: 'string',
+        enum: [...FINDING_SORTS],
+        default: 'id',
+        description:
+          'id (stable, the default), severity, firstSeen or lastSeen; a leading - sorts descending. Ties go by id; a cursor only continues the sort it was returned for.',
+      }),
+    ),
     format: Type.Optional(
       Type.Unsafe<'csv' | 'json'>({
         type: 'string',
@@ -86,8 +116,49 @@ const SuppressBody = Type.Object(
   { additionalProperties: false },
 )
 
-const isCursor = (v: unknown): v is { i: string } =>
-  typeof v === 'object' && v !== null && typeof (v as { i: unknown }).i === 'string'
+/** A list cursor: the last row's id, and with a sort other than id the sort and its key. */
+interface ListCursor {
+  i: string
+  s?: FindingSort
+  k?: SortKey
+}
+
+const isCursor = (v: unknown): v is ListCursor => {
+  if (typeof v !== 'object' || v === null) return false
+  const c = v as Record<string, unknown>
+  if (typeof c.i !== 'string') return false
+  if (c.s === undefined) return c.k === undefined
+  return FINDING_SORTS.includes(c.s as FindingSort) && c.s !== 'id' && isSortKey(c.s as FindingSort, c.k)
+}
+
+function cursorOf(row: FindingRow, sort: FindingSort): ListCursor {
+  return sort === 'id' ? { i: row.id } : { i: row.id, s: sort, k: sortKeyOf(row, sort) }
+}
+
+type DateFilters = Pick<
+  FindingQuery,
+  'firstSeenAfter' | 'firstSeenBefore' | 'lastSeenAfter' | 'lastSeenBefore'
+>
+
+/** The first/last-seen bounds; a window that ends before it starts is a 400 naming its end. */
+function dateFilters(
+  q: Partial<Record<`${'firstSeen' | 'lastSeen'}${'After' | 'Before'}`, string>>,
+): DateFilters {
+  const at = (name: keyof typeof q) => {
+    const value = q[name]
+    return value === undefined ? undefined : new Date(value)
+  }
+  const out: DateFilters = {}
+  for (const seen of ['firstSeen', 'lastSeen'] as const) {
+    const from = at(`${seen}After`)
+    const to = at(`${seen}Before`)
+    if (from && to && to.getTime() <= from.getTime())
+      throw invalidField(`querystring.${seen}Before`, `must be later than ${seen}After`)
+    out[`${seen}After`] = from
+    out[`${seen}Before`] = to
+  }
+  return out
+}
 
 function view(f: FindingRow) {
   return {
@@ -181,8 +252,15 @@ export async function findingRoutes(app: FastifyInstance, deps: { store: Store; 
         status?: 'open' | 'resolved' | 'suppressed'
         control?: string
         resource?: string
+        firstSeenAfter?: string
+        firstSeenBefore?: string
+        lastSeenAfter?: string
+        lastSeenBefore?: string
+        sort?: FindingSort
         format?: 'csv' | 'json'
       }
+      const sort = q.sort ?? 'id'
+      const dates = dateFilters(q)
       const csv = wantsCsv(q.format, req.headers.accept)
       const empty = () =>
         csv
@@ -206,20 +284,23 @@ export async function findingRoutes(app: FastifyInstance, deps: { store: Store; 
         ouId: q.ouId,
         status: q.status,
         resource: q.resource,
+        ...dates,
+        sort,
       }
-      const from = q.cursor ? decodeCursor(q.cursor, isCursor).i : undefined
+      const from = q.cursor ? decodeCursor(q.cursor, isCursor) : undefined
+      if (from && (from.s ?? 'id') !== sort)
+        throw invalidField('cursor', `continues sort ${from.s ?? 'id'}, not ${sort}`)
+      const list = (after: ListCursor | undefined, limit: number) =>
+        store.findings.list({ ...filter, after: after?.i, afterKey: after?.k, limit })
       if (csv) {
-        return sendCsv(
-          reply,
-          findingsCsv((after, limit) => store.findings.list({ ...filter, after, limit }), { after: from }),
-        )
+        return sendCsv(reply, findingsCsv(list, { after: from, next: (row) => cursorOf(row, sort) }))
       }
       const limit = q.limit ?? 50
-      const rows = await store.findings.list({ ...filter, after: from, limit: limit + 1 })
+      const rows = await list(from, limit + 1)
       const page = rows.slice(0, limit)
       return {
         items: page.map(view),
-        nextCursor: rows.length > limit ? encodeCursor({ i: page.at(-1)!.id }) : null,
+        nextCursor: rows.length > limit ? encodeCursor(cursorOf(page.at(-1)!, sort)) : null,
       }
     },
   )
