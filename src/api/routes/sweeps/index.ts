@@ -58,19 +58,20 @@ export async function sweepRoutes(app: FastifyInstance, deps: Deps) {
   const progressOf = (row: SweepRow) =>
     row.finished_at ? frozenProgress(row) : store.sweeps.progress(row.id)
 
-  // A finished sweep's statistics no longer change: sum them once per process (about 150 ms for
-  // 5,000 accounts on PGlite) and keep the last few; a running sweep is summed on every request.
-  const finishedAccounting = new Map<string, Promise<SweepAccounting>>()
+  // Summing 5,000 accounts' statistics takes about 150 ms on PGlite. A finished sweep's no longer
+  // change: summed once per process (the last 50 kept). A running sweep's are summed again at most
+  // every 2 s, so clients polling its progress do not load the database with them.
+  const accountingCache = new Map<string, { at: number; value: Promise<SweepAccounting> }>()
   function accountingOf(row: SweepRow): Promise<SweepAccounting> {
-    if (!row.finished_at) return store.sweeps.accounting(row.id)
-    let cached = finishedAccounting.get(row.id)
-    if (!cached) {
-      cached = store.sweeps.accounting(row.id)
-      cached.catch(() => finishedAccounting.delete(row.id))
-      if (finishedAccounting.size >= 50) finishedAccounting.delete(finishedAccounting.keys().next().value!)
-      finishedAccounting.set(row.id, cached)
-    }
-    return cached
+    const hit = accountingCache.get(row.id)
+    if (hit && (row.finished_at ? hit.at >= row.finished_at.getTime() : Date.now() - hit.at < 2_000))
+      return hit.value
+    const value = store.sweeps.accounting(row.id)
+    value.catch(() => accountingCache.delete(row.id))
+    accountingCache.delete(row.id)
+    if (accountingCache.size >= 50) accountingCache.delete(accountingCache.keys().next().value!)
+    accountingCache.set(row.id, { at: Date.now(), value })
+    return value
   }
 
   app.post(
