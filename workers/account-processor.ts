@@ -86,13 +86,10 @@ export function createAccountProcessor(deps: WorkerDeps) {
         ...(report?.stats ? { api: report.stats } : {}),
         ...(report?.configCompliance ? { configCompliance: report.configCompliance } : {}),
       }
-      await store.sweeps.completeAccount(
-        sweepId,
-        accountId,
-        state,
-        stats,
-        { ...(await assess(sweepId, accountId, state, sweep.settings as OrgSettings)), raw: report?.raw },
-      )
+      await store.sweeps.completeAccount(sweepId, accountId, state, stats, {
+        ...(await assess(sweepId, accountId, state, sweep.settings as OrgSettings)),
+        raw: report?.raw,
+      })
       log.debug({ sweepId, accountId, ...stats }, 'account collected')
       return { outcome: 'collected' }
     } catch (err) {

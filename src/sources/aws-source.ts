@@ -213,7 +213,13 @@ export function createAwsSource(options: AwsSourceOptions): AwsOrgSource {
         state.gaps.push(...extraGaps)
         const stats = recorder.finish()
         const configCompliance = raw.configAggregate
-        publish({ ...base, outcome: 'collected', stats, raw, ...(configCompliance ? { configCompliance } : {}) })
+        publish({
+          ...base,
+          outcome: 'collected',
+          stats,
+          raw,
+          ...(configCompliance ? { configCompliance } : {}),
+        })
         log?.info(
           {
             sweepId: ctx.sweepId,
