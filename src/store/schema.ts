@@ -193,6 +193,28 @@ export interface WebhookDeliveriesTable {
   created_at: DefaultTimestamp
   delivered_at: NullableTimestamp
   updated_at: DefaultTimestamp
+  ticket_key: ColumnType<string | null, string | null | undefined, string | null>
+  ticket_action: ColumnType<TicketAction | null, TicketAction | null | undefined, TicketAction | null>
+}
+
+/** What a jira/servicenow delivery did: see src/webhooks/ticketing.ts. */
+export type TicketAction =
+  | 'creating'
+  | 'created'
+  | 'existing'
+  | 'commented'
+  | 'transitioned'
+  | 'updated'
+  | 'untracked'
+
+export interface WebhookTicketsTable {
+  webhook_id: string
+  finding_id: string
+  fingerprint: string
+  ticket_key: string
+  ticket_id: string
+  delivery_id: string | null
+  created_at: DefaultTimestamp
 }
 
 export interface Database {
@@ -209,6 +231,7 @@ export interface Database {
   api_tokens: ApiTokensTable
   webhooks: WebhooksTable
   webhook_deliveries: WebhookDeliveriesTable
+  webhook_tickets: WebhookTicketsTable
 }
 
 export type SweepRow = Selectable<SweepsTable>
@@ -220,3 +243,4 @@ export type ApiTokenRow = Selectable<ApiTokensTable>
 export type FindingRow = Selectable<FindingsTable>
 export type WebhookRow = Selectable<WebhooksTable>
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>
+export type WebhookTicketRow = Selectable<WebhookTicketsTable>

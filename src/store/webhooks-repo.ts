@@ -3,9 +3,11 @@ import type { Db } from './database.js'
 import type {
   DeliveryStatus,
   FindingEventKind,
+  TicketAction,
   WebhookDeliveryRow,
   WebhookFormat,
   WebhookRow,
+  WebhookTicketRow,
 } from './schema.js'
 
 export interface WebhookInput {
@@ -244,6 +246,40 @@ export function createWebhooksRepo(db: Db) {
       await db
         .updateTable('webhook_deliveries')
         .set({ status, next_attempt_at: nextAttemptAt, updated_at: sql`now()` })
+        .where('id', '=', id)
+        .execute()
+    },
+
+    /** The ticket a jira/servicenow subscription opened for a finding, if one is known. */
+    getTicket(webhookId: string, findingId: string): Promise<WebhookTicketRow | undefined> {
+      return db
+        .selectFrom('webhook_tickets')
+        .selectAll()
+        .where('webhook_id', '=', webhookId)
+        .where('finding_id', '=', findingId)
+        .executeTakeFirst()
+    },
+
+    /** Remembers a finding's ticket; the first one recorded stays (it is the one others act on). */
+    async saveTicket(t: Omit<WebhookTicketRow, 'created_at'>): Promise<WebhookTicketRow> {
+      await db
+        .insertInto('webhook_tickets')
+        .values(t)
+        .onConflict((oc) => oc.columns(['webhook_id', 'finding_id']).doNothing())
+        .execute()
+      return db
+        .selectFrom('webhook_tickets')
+        .selectAll()
+        .where('webhook_id', '=', t.webhook_id)
+        .where('finding_id', '=', t.finding_id)
+        .executeTakeFirstOrThrow()
+    },
+
+    /** What a ticketing delivery did so far, to which ticket. */
+    async setDeliveryTicket(id: string, key: string | null, action: TicketAction): Promise<void> {
+      await db
+        .updateTable('webhook_deliveries')
+        .set({ ticket_key: key, ticket_action: action, updated_at: sql`now()` })
         .where('id', '=', id)
         .execute()
     },

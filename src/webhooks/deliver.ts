@@ -4,11 +4,12 @@ import type { Store } from '../store/index.js'
 import type { WebhookDeliveryRow, WebhookRow } from '../store/schema.js'
 import type { WebhookEvent } from './events.js'
 import { render } from './formats.js'
-import { postJson, RefusedTargetError } from './http.js'
+import { postJson, RefusedTargetError, sendJson } from './http.js'
 import type { DeliverData } from './jobs.js'
 import type { Semaphore } from './semaphore.js'
 import type { WebhookSettings } from './settings.js'
 import { signatureHeaders } from './signing.js'
+import { deliverTicket, type Send } from './ticketing.js'
 
 export interface DeliverDeps {
   store: Store
@@ -33,6 +34,10 @@ export function buildRequest(wh: WebhookRow, delivery: WebhookDeliveryRow, at = 
     },
   }
 }
+
+/** jira and servicenow finding events go through the ticketing API (a ping gets the generic body). */
+const isTicketing = (wh: WebhookRow, delivery: WebhookDeliveryRow) =>
+  (wh.format === 'jira' || wh.format === 'servicenow') && delivery.event_type.startsWith('finding.')
 
 /** How long until BullMQ's exponential backoff runs attempt `made + 1`. */
 const backoffAfter = (settings: WebhookSettings, made: number) => settings.backoffMs * 2 ** (made - 1)
@@ -71,15 +76,36 @@ export function createDeliverer(deps: DeliverDeps) {
     let latencyMs: number | null = null
     let error: Error | null = null
     try {
-      const request = buildRequest(wh, delivery)
-      const res = await postJson(wh.url, {
-        ...request,
-        timeoutMs: settings.timeoutMs,
-        allowHosts: settings.allowHosts,
-      })
-      status = res.status
-      latencyMs = res.latencyMs
-      if (status < 200 || status >= 300) error = new Error(`the receiver answered ${status}`)
+      if (isTicketing(wh, delivery)) {
+        // Several requests may make one delivery: the latency is their sum, the code the last one's.
+        const send: Send = async (method, url, payload) => {
+          const body = payload === undefined ? '' : JSON.stringify(payload)
+          const res = await sendJson(url, {
+            method,
+            body,
+            headers: {
+              ...(wh.headers as Record<string, string>),
+              ...signatureHeaders(wh.secret, delivery.id, body),
+            },
+            timeoutMs: settings.timeoutMs,
+            allowHosts: settings.allowHosts,
+          })
+          status = res.status
+          latencyMs = (latencyMs ?? 0) + res.latencyMs
+          return res
+        }
+        await deliverTicket({ store, wh, delivery, send })
+      } else {
+        const request = buildRequest(wh, delivery)
+        const res = await postJson(wh.url, {
+          ...request,
+          timeoutMs: settings.timeoutMs,
+          allowHosts: settings.allowHosts,
+        })
+        status = res.status
+        latencyMs = res.latencyMs
+        if (status < 200 || status >= 300) error = new Error(`the receiver answered ${status}`)
+      }
     } catch (err) {
       error = err instanceof Error ? err : new Error(String(err))
     } finally {

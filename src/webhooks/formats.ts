@@ -80,8 +80,8 @@ const JIRA_PRIORITY: Record<string, string> = {
 /**
  * finding.opened / reopened: a create-issue body (POST /rest/api/3/issue). finding.resolved:
  * a transition body (POST /rest/api/3/issue/{key}/transitions) with a comment, the transition
- * only when configured; finding.suppressed: the comment alone. The issue is found by the
- * fingerprint label; the headers name it for a relay or Jira automation.
+ * only when configured; finding.suppressed: the comment alone. Delivery (ticketing.ts) sends
+ * the create body, and comments and transitions on the remembered issue as separate requests.
  */
 function jira(options: JiraOptions, event: WebhookEvent): Rendered {
   const f = findingOf(event)
@@ -103,17 +103,31 @@ function jira(options: JiraOptions, event: WebhookEvent): Rendered {
       },
     }
   }
-  const text =
-    event.type === 'finding.resolved'
-      ? `Orgwarden: resolved. The finding was no longer produced by sweep ${String(event.data.sweepId)}.`
-      : `Orgwarden: suppressed. Reason: ${String(event.data.reason ?? '')}`
-  const comment = { update: { comment: [{ add: { body: adf(text) } }] } }
+  const comment = { update: { comment: [{ add: jiraComment(event) }] } }
   const transition =
     event.type === 'finding.resolved' && options.resolveTransitionId
       ? { transition: { id: options.resolveTransitionId } }
       : {}
   return { headers, body: { ...transition, ...comment } }
 }
+
+/** What a finding event says on its existing ticket. */
+export function ticketNote(event: WebhookEvent): string {
+  const sweep = String(event.data.sweepId)
+  switch (event.type) {
+    case 'finding.resolved':
+      return `Orgwarden: resolved. The finding was no longer produced by sweep ${sweep}.`
+    case 'finding.reopened':
+      return `Orgwarden: reopened. The finding was produced again by sweep ${sweep}.`
+    case 'finding.opened':
+      return `Orgwarden: opened again by sweep ${sweep}.`
+    default:
+      return `Orgwarden: suppressed. Reason: ${String(event.data.reason ?? '')}`
+  }
+}
+
+/** A comment body (POST /rest/api/3/issue/{key}/comment). */
+export const jiraComment = (event: WebhookEvent) => ({ body: adf(ticketNote(event)) })
 
 const SNOW_IMPACT: Record<string, string> = { critical: '1', high: '1', medium: '2', low: '3', info: '3' }
 const SNOW_URGENCY: Record<string, string> = { critical: '1', high: '2', medium: '2', low: '3', info: '3' }

@@ -64,17 +64,29 @@ function guardedLookup(hostname: string): LookupFunction {
 export interface SendResult {
   status: number
   latencyMs: number
+  /** The response body as text, at most RESPONSE_LIMIT bytes (ticketing reads ids from it). */
+  body: string
 }
 
 export interface SendOptions {
+  /** POST by default; ticketing formats also GET (look-ups) and PATCH (ServiceNow updates). */
+  method?: 'GET' | 'POST' | 'PATCH'
   body: string
   headers: Record<string, string>
   timeoutMs: number
   allowHosts: readonly string[]
 }
 
+const RESPONSE_LIMIT = 256 * 1024
+
 /** One POST with a deadline on the whole exchange; redirects are not followed. */
 export function postJson(target: string, opts: SendOptions): Promise<SendResult> {
+  return sendJson(target, { ...opts, method: 'POST' })
+}
+
+/** One request with a deadline on the whole exchange; redirects are not followed. */
+export function sendJson(target: string, opts: SendOptions): Promise<SendResult> {
+  const method = opts.method ?? 'POST'
   const problem = urlProblem(target)
   if (problem) return Promise.reject(new RefusedTargetError(`the URL ${problem}`))
   const url = new URL(target)
@@ -90,15 +102,18 @@ export function postJson(target: string, opts: SendOptions): Promise<SendResult>
   }
   const client = url.protocol === 'https:' ? https : http
   const started = performance.now()
+  const payload = method === 'GET' ? '' : opts.body
   return new Promise((resolve, reject) => {
     const req = client.request(
       url,
       {
-        method: 'POST',
+        method,
         headers: {
           ...opts.headers,
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(opts.body),
+          accept: 'application/json',
+          ...(method === 'GET'
+            ? {}
+            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
           'user-agent': 'Orgwarden-Webhooks/1',
         },
         signal: AbortSignal.timeout(opts.timeoutMs),
@@ -107,10 +122,19 @@ export function postJson(target: string, opts: SendOptions): Promise<SendResult>
         ...(allowed ? {} : { lookup: guardedLookup(url.hostname) }),
       },
       (res) => {
-        // The body is not needed; drain it so the socket closes cleanly.
-        res.resume()
+        // Keep the start of the body (ids of created tickets); drain the rest so the socket closes.
+        const chunks: Buffer[] = []
+        let size = 0
+        res.on('data', (c: Buffer) => {
+          if (size < RESPONSE_LIMIT) chunks.push(c)
+          size += c.length
+        })
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, latencyMs: Math.round(performance.now() - started) }),
+          resolve({
+            status: res.statusCode ?? 0,
+            latencyMs: Math.round(performance.now() - started),
+            body: Buffer.concat(chunks).subarray(0, RESPONSE_LIMIT).toString('utf8'),
+          }),
         )
         res.on('error', reject)
       },
@@ -121,6 +145,6 @@ export function postJson(target: string, opts: SendOptions): Promise<SendResult>
         reject(new Error(`no response within ${opts.timeoutMs} ms`))
       else reject(err)
     })
-    req.end(opts.body)
+    req.end(payload)
   })
 }

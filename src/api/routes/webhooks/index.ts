@@ -110,6 +110,7 @@ function deliveryView(d: WebhookDeliveryRow) {
     nextAttemptAt: d.next_attempt_at?.toISOString() ?? null,
     createdAt: d.created_at.toISOString(),
     deliveredAt: d.delivered_at?.toISOString() ?? null,
+    ticket: d.ticket_action ? { key: d.ticket_key, action: d.ticket_action } : null,
     event,
   }
 }

@@ -62,7 +62,13 @@ const Headers = Type.Unsafe<Record<string, string>>({
 
 const fields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
-  url: Type.String({ minLength: 1, maxLength: 2000, description: 'http(s) URL receiving the POSTs.' }),
+  url: Type.String({
+    minLength: 1,
+    maxLength: 2000,
+    description:
+      'http(s) URL receiving the POSTs. jira and servicenow: the instance base URL ' +
+      '(https://acme.atlassian.net, https://acme.service-now.com); Orgwarden calls its REST API below it.',
+  }),
   format: Format,
   events: Type.Array(EventType, { minItems: 1, uniqueItems: true }),
   filter: Filter,
@@ -212,6 +218,26 @@ export const Delivery = Type.Object(
     nextAttemptAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     createdAt: Type.String({ format: 'date-time' }),
     deliveredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    ticket: Type.Union(
+      [
+        Type.Object({
+          key: Type.Union([Type.String(), Type.Null()], {
+            description: 'The Jira issue key (SEC-12) or ServiceNow incident number (INC0010001).',
+          }),
+          action: Type.Unsafe<string>({
+            type: 'string',
+            enum: ['creating', 'created', 'existing', 'commented', 'transitioned', 'updated', 'untracked'],
+            description:
+              'creating: a create was sent, its answer not recorded yet. created: a ticket was created. ' +
+              'existing: the finding already had a ticket (remembered, or found by fingerprint); none created. ' +
+              'commented / transitioned (Jira), updated (ServiceNow): that ticket was changed. ' +
+              'untracked: no ticket is known or found by fingerprint; nothing changed.',
+          }),
+        }),
+        Type.Null(),
+      ],
+      { description: 'jira and servicenow deliveries: the ticket the delivery acted on.' },
+    ),
     event: Type.Ref('WebhookEvent'),
   },
   { $id: 'WebhookDelivery' },
