@@ -275,6 +275,11 @@ export function createWebhooksRepo(db: Db) {
         .executeTakeFirstOrThrow()
     },
 
+    /** Forgets a subscription's tickets (its URL or format changed: they belong to another system). */
+    async deleteTickets(webhookId: string): Promise<void> {
+      await db.deleteFrom('webhook_tickets').where('webhook_id', '=', webhookId).execute()
+    },
+
     /** What a ticketing delivery did so far, to which ticket. */
     async setDeliveryTicket(id: string, key: string | null, action: TicketAction): Promise<void> {
       await db

@@ -187,7 +187,7 @@ for (const kind of STORE_KINDS) {
       }
     })
 
-    test('servicenow: opened creates an incident; resolved PATCHes that sys_id with the resolved state', async () => {
+    test('servicenow: opened creates an incident; resolved PATCHes that sys_id with the resolved state; a new URL forgets it', async () => {
       const fake = await startFakeTicketing()
       try {
         // A URL ending in the create endpoint is read as the instance base (older subscriptions).
@@ -216,6 +216,26 @@ for (const kind of STORE_KINDS) {
         assert.deepEqual(reopened.ticket, { key: 'INC0000001', action: 'updated' })
         assert.match(incident.work_notes[0]!, /reopened/)
         assert.equal(fake.incidents.length, 1)
+
+        // Another instance: the remembered incident is not its record; the next event looks it up there.
+        const other = await startFakeTicketing()
+        try {
+          const moved = await ctx.app.inject({
+            method: 'PATCH',
+            url: `/v1/webhooks/${wh.id}`,
+            headers: ctx.auth(),
+            payload: { url: other.snow },
+          })
+          assert.equal(moved.statusCode, 200, moved.body)
+          const resolvedThere = await deliver(wh.id, f, 'resolved')
+          assert.deepEqual(resolvedThere.ticket, { key: null, action: 'untracked' })
+          assert.deepEqual(
+            other.requests.map((r) => r.method),
+            ['GET'],
+          )
+        } finally {
+          await other.close()
+        }
       } finally {
         await fake.close()
       }

@@ -269,6 +269,9 @@ export async function webhookRoutes(app: FastifyInstance, deps: Deps) {
       check(input, body)
       const row = await store.webhooks.update(existing.id, input)
       if (!row) throw new Errors.NotFound(`webhook ${existing.id} does not exist`)
+      // Remembered tickets live in the old system; later events look them up in the new one.
+      if (input.url !== existing.url || input.format !== existing.format)
+        await store.webhooks.deleteTickets(existing.id)
       return view(row)
     },
   )
