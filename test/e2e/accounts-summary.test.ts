@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { parse } from 'csv-parse/sync'
 import { CSV_COLUMNS, findingsCsv } from '../../src/api/routes/findings/csv.js'
 import { createSourceResolver } from '../../src/sources/resolver.js'
 import type { FindingRow } from '../../src/store/schema.js'
 import { createTestContext, type TestContext, waitForSweep } from '../helpers/context.js'
+import { beforeAndFixed } from '../helpers/demo-variants.js'
 
 const MANAGEMENT = '210987654321'
 const DEV = '415629873065' // planted "no password policy"; fixed in the `fixed` variant
@@ -17,30 +15,6 @@ const NETWORK = '526730984187' // planted root access key
 const LEDGER = '415629873087' // the clean account: collected, no finding
 const SUSPENDED = '637841095298'
 const WORKLOADS = 'ou-ac3e-work3m8z'
-
-async function writeVariants(): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'orgwarden-accounts-'))
-  const demo = JSON.parse(await readFile(new URL('../../examples/demo-org.json', import.meta.url), 'utf8'))
-  const write = (name: string, doc: unknown) =>
-    writeFile(path.join(dir, `${name}.json`), JSON.stringify({ ...(doc as object), name }))
-  await write('before', demo)
-  const fixed = structuredClone(demo)
-  fixed.accounts[DEV].iam.GetAccountPasswordPolicy = {
-    PasswordPolicy: {
-      MinimumPasswordLength: 16,
-      RequireSymbols: true,
-      RequireNumbers: true,
-      RequireUppercaseCharacters: true,
-      RequireLowercaseCharacters: true,
-      AllowUsersToChangePassword: true,
-      ExpirePasswords: true,
-      MaxPasswordAge: 90,
-      PasswordReusePrevention: 24,
-    },
-  }
-  await write('fixed', fixed)
-  return dir
-}
 
 type Json = Record<string, any>
 
@@ -84,7 +58,7 @@ describe('accounts, summary, sweep diff and CSV export', () => {
   before(async () => {
     ctx = await createTestContext({
       store: 'postgres',
-      sources: createSourceResolver({ snapshotDir: await writeVariants() }),
+      sources: createSourceResolver({ snapshotDir: await beforeAndFixed() }),
     })
     for (const name of ['before', 'fixed', 'before']) {
       const res = await ctx.app.inject({

@@ -1,41 +1,11 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { createSourceResolver } from '../../src/sources/resolver.js'
 import { createTestContext, type TestContext, waitForSweep } from '../helpers/context.js'
+import { withDevPasswordPolicy, writeDemoVariants } from '../helpers/demo-variants.js'
 
 const DEV = '415629873065' // payments-dev: planted "no password policy"
 const NETWORK = '526730984187' // planted root access key
-
-/** Variants of the demo organization, written next to each other for one resolver. */
-async function writeVariants(): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'orgwarden-findings-'))
-  const demo = JSON.parse(await readFile(new URL('../../examples/demo-org.json', import.meta.url), 'utf8'))
-  const write = (name: string, doc: unknown) =>
-    writeFile(path.join(dir, `${name}.json`), JSON.stringify({ ...(doc as object), name }))
-  await write('before', demo)
-  const fixed = structuredClone(demo)
-  fixed.accounts[DEV].iam.GetAccountPasswordPolicy = {
-    PasswordPolicy: {
-      MinimumPasswordLength: 16,
-      RequireSymbols: true,
-      RequireNumbers: true,
-      RequireUppercaseCharacters: true,
-      RequireLowercaseCharacters: true,
-      AllowUsersToChangePassword: true,
-      ExpirePasswords: true,
-      MaxPasswordAge: 90,
-      PasswordReusePrevention: 24,
-    },
-  }
-  await write('fixed', fixed)
-  const unreachable = structuredClone(demo)
-  unreachable.accounts[DEV] = { unreachable: 'role OrgwardenAudit missing' }
-  await write('dev-unreachable', unreachable)
-  return dir
-}
 
 describe('findings through sweeps', () => {
   let ctx: TestContext
@@ -59,7 +29,18 @@ describe('findings through sweeps', () => {
   const passwordFinding = async () => (await findings(`accountId=${DEV}&ruleId=password-policy.missing`))[0]
 
   before(async () => {
-    ctx = await createTestContext({ sources: createSourceResolver({ snapshotDir: await writeVariants() }) })
+    ctx = await createTestContext({
+      sources: createSourceResolver({
+        snapshotDir: await writeDemoVariants({
+          before: (d) => d,
+          fixed: withDevPasswordPolicy,
+          'dev-unreachable': (d) => {
+            d.accounts[DEV] = { unreachable: 'role OrgwardenAudit missing' }
+            return d
+          },
+        }),
+      }),
+    })
   })
   after(() => ctx.close())
 

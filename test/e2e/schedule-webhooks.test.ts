@@ -1,38 +1,11 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
+import { rm } from 'node:fs/promises'
 import { after, before, describe, test } from 'node:test'
 import { createSourceResolver } from '../../src/sources/resolver.js'
 import { createTestContext, type TestContext, waitForSweep } from '../helpers/context.js'
+import { withDevPasswordPolicy, writeDemoVariants } from '../helpers/demo-variants.js'
 import { startReceiver, waitFor } from '../webhooks/receiver.js'
 
-const DEV = '415629873065' // payments-dev: planted "no password policy"
-
-/** The demo organization as `acme`, and `acme-fixed` where payments-dev has a password policy. */
-async function writeSnapshots(): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'orgwarden-schedules-'))
-  const demo = JSON.parse(await readFile(new URL('../../examples/demo-org.json', import.meta.url), 'utf8'))
-  const write = (name: string, doc: unknown) =>
-    writeFile(path.join(dir, `${name}.json`), JSON.stringify({ ...(doc as object), name }))
-  await write('acme', demo)
-  const fixed = structuredClone(demo)
-  fixed.accounts[DEV].iam.GetAccountPasswordPolicy = {
-    PasswordPolicy: {
-      MinimumPasswordLength: 16,
-      RequireSymbols: true,
-      RequireNumbers: true,
-      RequireUppercaseCharacters: true,
-      RequireLowercaseCharacters: true,
-      AllowUsersToChangePassword: true,
-      ExpirePasswords: true,
-      MaxPasswordAge: 90,
-      PasswordReusePrevention: 24,
-    },
-  }
-  await write('acme-fixed', fixed)
-  return dir
-}
 
 /** Issue 7, done when: a schedule produces sweeps without overlap, and its webhook receiver gets
  * one finding.opened per new finding, one finding.resolved when it is fixed, nothing on unchanged sweeps. */
@@ -41,7 +14,7 @@ describe('a schedule and a webhook together', () => {
   let dir: string
   let receiver: Awaited<ReturnType<typeof startReceiver>>
   before(async () => {
-    dir = await writeSnapshots()
+    dir = await writeDemoVariants({ acme: (d) => d, 'acme-fixed': withDevPasswordPolicy })
     ctx = await createTestContext({ sources: createSourceResolver({ snapshotDir: dir }) })
     receiver = await startReceiver()
   })

@@ -1,7 +1,4 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { Webhook } from 'standardwebhooks'
 import { createSourceResolver } from '../../src/sources/resolver.js'
@@ -9,36 +6,12 @@ import { dispatchSweep } from '../../src/webhooks/dispatch.js'
 import { enqueueSweepDispatch } from '../../src/webhooks/jobs.js'
 import { DEFAULT_WEBHOOK_SETTINGS } from '../../src/webhooks/settings.js'
 import { createTestContext, type TestContext, waitForSweep } from '../helpers/context.js'
+import { beforeAndFixed } from '../helpers/demo-variants.js'
 import { type Received, startReceiver, waitFor } from './receiver.js'
 
 const DEV = '415629873065' // payments-dev: planted "no password policy"
 const WORKLOADS = 'ou-ac3e-work3m8z' // parent of Prod and NonProd
 const PROD = 'ou-ac3e-prod9x2c'
-
-/** The demo organization, and a copy where payments-dev has a password policy. */
-async function writeVariants(): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'orgwarden-webhooks-'))
-  const demo = JSON.parse(await readFile(new URL('../../examples/demo-org.json', import.meta.url), 'utf8'))
-  const write = (name: string, doc: unknown) =>
-    writeFile(path.join(dir, `${name}.json`), JSON.stringify({ ...(doc as object), name }))
-  await write('before', demo)
-  const fixed = structuredClone(demo)
-  fixed.accounts[DEV].iam.GetAccountPasswordPolicy = {
-    PasswordPolicy: {
-      MinimumPasswordLength: 16,
-      RequireSymbols: true,
-      RequireNumbers: true,
-      RequireUppercaseCharacters: true,
-      RequireLowercaseCharacters: true,
-      AllowUsersToChangePassword: true,
-      ExpirePasswords: true,
-      MaxPasswordAge: 90,
-      PasswordReusePrevention: 24,
-    },
-  }
-  await write('fixed', fixed)
-  return dir
-}
 
 describe('webhooks: events of sweeps reach the right subscriptions, once', () => {
   let ctx: TestContext
@@ -98,7 +71,7 @@ describe('webhooks: events of sweeps reach the right subscriptions, once', () =>
 
   before(async () => {
     receiver = await startReceiver()
-    ctx = await createTestContext({ sources: createSourceResolver({ snapshotDir: await writeVariants() }) })
+    ctx = await createTestContext({ sources: createSourceResolver({ snapshotDir: await beforeAndFixed() }) })
     await subscribe('all', { events: ['finding.opened', 'finding.resolved', 'finding.reopened'] })
     await subscribe('critical', { events: ['finding.opened'], filter: { minSeverity: 'critical' } })
     await subscribe('dev', { events: ['finding.opened'], filter: { accountIds: [DEV] } })
