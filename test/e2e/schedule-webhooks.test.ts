@@ -6,7 +6,6 @@ import { createTestContext, type TestContext, waitForSweep } from '../helpers/co
 import { withDevPasswordPolicy, writeDemoVariants } from '../helpers/demo-variants.js'
 import { startReceiver, waitFor } from '../webhooks/receiver.js'
 
-
 /** Issue 7, done when: a schedule produces sweeps without overlap, and its webhook receiver gets
  * one finding.opened per new finding, one finding.resolved when it is fixed, nothing on unchanged sweeps. */
 describe('a schedule and a webhook together', () => {
