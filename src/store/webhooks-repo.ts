@@ -260,6 +260,33 @@ export function createWebhooksRepo(db: Db) {
         .executeTakeFirst()
     },
 
+    /** The subscription's finding.opened delivery of a finding while it is not settled (pending or retrying). */
+    unsettledOpening(
+      webhookId: string,
+      findingId: string,
+    ): Promise<Pick<WebhookDeliveryRow, 'id' | 'status' | 'next_attempt_at' | 'updated_at'> | undefined> {
+      return (
+        db
+          .selectFrom('webhook_deliveries')
+          .select(['id', 'status', 'next_attempt_at', 'updated_at'])
+          .where('webhook_id', '=', webhookId)
+          .where(sql<string>`payload -> 'data' -> 'finding' ->> 'id'`, '=', findingId)
+          // Literal, as the partial index's predicate (0010), so that the planner can always use it.
+          .where(sql<boolean>`event_type = 'finding.opened' AND status IN ('pending', 'retrying')`)
+          .limit(1)
+          .executeTakeFirst()
+      )
+    },
+
+    /** A delivery put off without an attempt: when it runs next, and why (shown as its lastError). */
+    async noteWaiting(id: string, until: Date, reason: string): Promise<void> {
+      await db
+        .updateTable('webhook_deliveries')
+        .set({ next_attempt_at: until, last_error: reason, updated_at: sql`now()` })
+        .where('id', '=', id)
+        .execute()
+    },
+
     /** Remembers a finding's ticket; the first one recorded stays (it is the one others act on). */
     async saveTicket(t: Omit<WebhookTicketRow, 'created_at'>): Promise<WebhookTicketRow> {
       await db

@@ -9,7 +9,7 @@ import type { DeliverData } from './jobs.js'
 import type { Semaphore } from './semaphore.js'
 import type { WebhookSettings } from './settings.js'
 import { signatureHeaders } from './signing.js'
-import { deliverTicket, type Send } from './ticketing.js'
+import { deliverTicket, type Send, waitForOpening } from './ticketing.js'
 
 export interface DeliverDeps {
   store: Store
@@ -65,6 +65,18 @@ export function createDeliverer(deps: DeliverDeps) {
         nextAttemptAt: null,
       })
       return { skipped: 'webhook disabled' }
+    }
+
+    // A finding's later event waits, without spending an attempt, for its opening to settle.
+    const wait = isTicketing(wh, delivery) ? await waitForOpening({ store, settings, delivery }) : undefined
+    if (wait) {
+      await store.webhooks.noteWaiting(
+        delivery.id,
+        wait.until,
+        `waiting for the finding.opened delivery ${wait.openingId} to settle`,
+      )
+      await job.moveToDelayed(wait.until.getTime(), token)
+      throw new DelayedError()
     }
 
     const holder = `${job.id}:${token ?? ''}`

@@ -10,6 +10,7 @@ import {
   ticketNote,
 } from './formats.js'
 import type { SendResult } from './http.js'
+import type { WebhookSettings } from './settings.js'
 
 /**
  * jira and servicenow subscriptions talk to the ticketing system's REST API. The subscription
@@ -171,6 +172,39 @@ function serviceNow(wh: WebhookRow, send: Send): TicketSystem {
   }
 }
 
+/** An opening untouched this much longer than its longest retry gap is taken as lost. */
+const LOST_OPENING_GRACE_MS = 10 * 60_000
+
+/**
+ * When a finding's later event (resolved, reopened, suppressed) should run again, if it must wait:
+ * while the subscription's finding.opened delivery of that finding is pending or retrying (its
+ * receiver down, or its attempt in flight) and no ticket is remembered, acting now would find no
+ * ticket (`untracked`, or a second ticket for reopened). It waits, spending no attempt, until that
+ * opening is delivered (its ticket is then remembered) or `dead` (the no-ticket rule applies). An
+ * opening not updated for longer than its longest retry gap plus 10 minutes (its job lost) no
+ * longer holds anything up.
+ */
+export async function waitForOpening(deps: {
+  store: Store
+  settings: WebhookSettings
+  delivery: WebhookDeliveryRow
+  now?: number
+}): Promise<{ until: Date; openingId: string } | undefined> {
+  const { store, settings, delivery, now = Date.now() } = deps
+  if (delivery.event_type === 'finding.opened') return undefined
+  const finding = (delivery.payload as WebhookEvent).data.finding as FindingData | undefined
+  if (!finding?.id) return undefined
+  if (await store.webhooks.getTicket(delivery.webhook_id, finding.id)) return undefined
+  const opening = await store.webhooks.unsettledOpening(delivery.webhook_id, finding.id)
+  if (!opening) return undefined
+  const longestGap = settings.backoffMs * 2 ** Math.max(0, settings.attempts - 2) + settings.timeoutMs
+  if (now - opening.updated_at.getTime() > longestGap + LOST_OPENING_GRACE_MS) return undefined
+  // Look again just after the opening's next attempt (or soon, if it is due or in flight).
+  const poll = Math.min(settings.backoffMs, 5_000)
+  const next = Math.max(opening.next_attempt_at?.getTime() ?? 0, now)
+  return { until: new Date(next + poll), openingId: opening.id }
+}
+
 /**
  * One finding event to a ticketing system:
  * - finding.opened creates the ticket and remembers it; if one is remembered already (a retried
@@ -179,6 +213,7 @@ function serviceNow(wh: WebhookRow, send: Send): TicketSystem {
  * - finding.resolved comments on the ticket and applies the configured transition (Jira), or
  *   sets the resolved state (ServiceNow).
  * - finding.reopened comments on the ticket; finding.suppressed likewise.
+ * A later event whose opening delivery is not settled yet waits for it first (waitForOpening).
  * Without a remembered ticket (opened before this existed, or its opening delivery dead) the
  * system is searched by fingerprint (Jira label, ServiceNow correlation_id); if nothing is found,
  * reopened creates a ticket and resolved/suppressed send nothing (`untracked`).

@@ -32,13 +32,14 @@ const adfText = (doc: { content?: Array<{ content?: Array<{ text?: string }> }> 
  * A fake Jira Cloud (under /jira) and ServiceNow (under /snow) on 127.0.0.1 speaking the REST
  * shapes Orgwarden uses: Jira create issue, JQL search, comment, transitions; ServiceNow Table
  * API create, query and PATCH of an incident. `loseAnswers` creates drop the connection after
- * creating the record, as a lost answer would.
+ * creating the record, as a lost answer would. While `down` is set every request gets a 503.
  */
 export async function startFakeTicketing(opts: { loseAnswers?: number } = {}) {
   let lose = opts.loseAnswers ?? 0
   const requests: TicketRequest[] = []
   const issues: FakeIssue[] = []
   const incidents: FakeIncident[] = []
+  const state = { down: false }
 
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = []
@@ -59,6 +60,7 @@ export async function startFakeTicketing(opts: { loseAnswers?: number } = {}) {
         req.socket.destroy()
       } else answer(status, body)
     }
+    if (state.down) return answer(503, { error: 'service unavailable' })
     const path = url.pathname
     const onIssue = /^\/jira\/rest\/api\/3\/issue\/([^/]+)\/(comment|transitions)$/.exec(path)
     const onIncident = /^\/snow\/api\/now\/table\/incident\/([^/]+)$/.exec(path)
@@ -122,6 +124,10 @@ export async function startFakeTicketing(opts: { loseAnswers?: number } = {}) {
     jira: `${origin}/jira`,
     snow: `${origin}/snow`,
     requests,
+    /** Every request answers 503 while true (the receiver is down). */
+    setDown: (down: boolean) => {
+      state.down = down
+    },
     issues,
     incidents,
     /** Requests that change something (everything but look-ups). */

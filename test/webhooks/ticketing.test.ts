@@ -43,8 +43,8 @@ for (const kind of STORE_KINDS) {
       return res.json() as { id: string }
     }
 
-    /** A finding event as a sweep records it, delivered through the webhooks queue. */
-    const deliver = async (webhookId: string, f: Finding, kind: FindingEventKind) => {
+    /** A finding event as a sweep records it, queued on the webhooks queue; returns the delivery id. */
+    const queue = async (webhookId: string, f: Finding, kind: FindingEventKind, settings = SETTINGS) => {
       const event = findingEvent({
         event_id: randomUUID(),
         kind,
@@ -66,9 +66,13 @@ for (const kind of STORE_KINDS) {
       await ctx.store.webhooks.insertDeliveries([
         { id, webhookId, eventKey: event.id, eventType: event.type, sweepId: null, payload: event },
       ])
-      await enqueueDeliveries(ctx.queues.webhooks, SETTINGS, [id])
-      return settled(webhookId, id)
+      await enqueueDeliveries(ctx.queues.webhooks, settings, [id])
+      return id
     }
+
+    /** A finding event delivered through the webhooks queue, once settled. */
+    const deliver = async (webhookId: string, f: Finding, kind: FindingEventKind) =>
+      settled(webhookId, await queue(webhookId, f, kind))
 
     const settled = (webhookId: string, deliveryId: string) =>
       waitFor(`delivery ${deliveryId}`, async () => {
@@ -182,6 +186,77 @@ for (const kind of STORE_KINDS) {
         assert.deepEqual(suppressed.ticket, { key: 'SEC-1', action: 'commented' })
         assert.match(fake.issues[0]!.comments[0]!, /accepted risk/)
         assert.equal(fake.issues.length, 1)
+      } finally {
+        await fake.close()
+      }
+    })
+
+    // Jobs of the openings below retry for longer than the receiver stays down.
+    const PATIENT = { ...SETTINGS, attempts: 20 }
+
+    test('jira: resolved waits for an opening still retrying (receiver down), then acts on the one issue it created', async () => {
+      const fake = await startFakeTicketing()
+      try {
+        const wh = await subscribe({
+          format: 'jira',
+          url: fake.jira,
+          jira: { projectKey: 'SEC', resolveTransitionId: '31' },
+        })
+        const f = newFinding()
+        fake.setDown(true)
+        const openedId = await queue(wh.id, f, 'opened', PATIENT)
+        await waitFor('the opening failing', async () => {
+          const d = await ctx.store.webhooks.getDelivery(openedId)
+          return d?.status === 'retrying' && d.response_code === 503 ? d : undefined
+        })
+        const resolvedId = await queue(wh.id, f, 'resolved', PATIENT)
+        const waiting = await waitFor('the resolved delivery to run', async () => {
+          const d = await ctx.store.webhooks.getDelivery(resolvedId)
+          return d?.last_error ? d : undefined
+        })
+        assert.equal(waiting.attempts, 0, 'it waits without a request or a spent attempt')
+        assert.equal(waiting.status, 'pending')
+        assert.match(waiting.last_error!, new RegExp(`waiting for the finding.opened delivery ${openedId}`))
+        fake.setDown(false)
+
+        const opened = await settled(wh.id, openedId)
+        const resolved = await settled(wh.id, resolvedId)
+        assert.equal(opened.status, 'succeeded', opened.lastError)
+        assert.deepEqual(opened.ticket, { key: 'SEC-1', action: 'created' })
+        assert.equal(resolved.status, 'succeeded', resolved.lastError)
+        assert.equal(resolved.attempts, 1)
+        assert.deepEqual(resolved.ticket, { key: 'SEC-1', action: 'transitioned' })
+        assert.equal(fake.issues.length, 1, 'exactly one issue')
+        assert.equal(fake.issues[0]!.comments.length, 1)
+        assert.match(fake.issues[0]!.comments[0]!, /resolved/)
+        assert.deepEqual(fake.issues[0]!.transitions, ['31'])
+        // Besides the opening's creates (refused while down, then one answered), the only writes.
+        const others = fake.writes().filter((r) => r.path !== '/jira/rest/api/3/issue')
+        assert.deepEqual(
+          others.map((r) => `${r.method} ${r.path}`),
+          ['POST /jira/rest/api/3/issue/SEC-1/comment', 'POST /jira/rest/api/3/issue/SEC-1/transitions'],
+        )
+      } finally {
+        await fake.close()
+      }
+    })
+
+    test('jira: a dead opening does not hold resolved up: resolved then follows the no-ticket rule', async () => {
+      const fake = await startFakeTicketing()
+      try {
+        const wh = await subscribe({ format: 'jira', url: fake.jira, jira: { projectKey: 'SEC' } })
+        const f = newFinding()
+        fake.setDown(true)
+        const openedId = await queue(wh.id, f, 'opened', { ...SETTINGS, attempts: 3 })
+        const resolvedId = await queue(wh.id, f, 'resolved', PATIENT)
+        const opened = await settled(wh.id, openedId)
+        assert.equal(opened.status, 'dead')
+        assert.equal(opened.attempts, 3)
+        fake.setDown(false)
+        const resolved = await settled(wh.id, resolvedId)
+        assert.equal(resolved.status, 'succeeded', resolved.lastError)
+        assert.deepEqual(resolved.ticket, { key: null, action: 'untracked' })
+        assert.equal(fake.issues.length, 0)
       } finally {
         await fake.close()
       }
