@@ -7,23 +7,11 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
-import type { OrgSnapshot } from '../../src/org/types.js'
 import type { Store } from '../../src/store/index.js'
 import { openTestStore, STORE_KINDS } from '../helpers/context.js'
+import { EMPTY_ORG } from '../helpers/empty-org.js'
 
-const org: OrgSnapshot = {
-  organization: {
-    id: 'o-abc123defg',
-    arn: 'arn:aws:organizations::111111111111:organization/o-abc123defg',
-    managementAccountId: '111111111111',
-    featureSet: 'ALL',
-  },
-  roots: [],
-  organizationalUnits: [],
-  accounts: [],
-  policies: [],
-  delegatedAdministrators: [],
-}
+const org = EMPTY_ORG
 
 const api = (calls: Record<string, number>, extra: Partial<Record<string, unknown>> = {}) => ({
   startedAt: '2026-01-01T00:00:00.000Z',

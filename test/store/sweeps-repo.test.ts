@@ -2,23 +2,11 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
 import { sql } from 'kysely'
-import type { OrgSnapshot } from '../../src/org/types.js'
 import type { Store } from '../../src/store/index.js'
 import { openTestStore, STORE_KINDS } from '../helpers/context.js'
+import { EMPTY_ORG } from '../helpers/empty-org.js'
 
-const org: OrgSnapshot = {
-  organization: {
-    id: 'o-abc123defg',
-    arn: 'arn:aws:organizations::111111111111:organization/o-abc123defg',
-    managementAccountId: '111111111111',
-    featureSet: 'ALL',
-  },
-  roots: [],
-  organizationalUnits: [],
-  accounts: [],
-  policies: [],
-  delegatedAdministrators: [],
-}
+const org = EMPTY_ORG
 const scope = { all: true, organizationalUnitIds: [], accountIds: [] }
 const plan = (ids: string[]) =>
   ids.map((id) => ({ accountId: id, accountName: `acct-${id}`, ouPath: 'o-abc123defg/r-ab12/' }))
