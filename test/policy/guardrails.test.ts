@@ -145,6 +145,11 @@ describe('guardrail matrix of the acceptance organization', () => {
     )
     const regions = result(report, 'region-allowlist')
     assert.equal(regions.evidence.escapingServices?.length, catalog.regional.probes.length)
+    // Each escape names a sample of its actions and how many got out; the services list is whole.
+    for (const got of regions.evidence.escapes) {
+      assert.equal(got.actions.length, 20)
+      assert.equal(got.actionsTotal, catalog.regional.probes.length)
+    }
     assert.deepEqual(report.hygiene, [])
   })
 

@@ -87,7 +87,10 @@ export interface JudgeGuardrailsInput {
 export interface ProbeEscape {
   principal: string
   generic: boolean
+  /** The probed actions that got through: the first 20 when there are more (see `actionsTotal`). */
   actions: readonly string[]
+  /** How many actions got through, when `actions` lists only the first of them. */
+  actionsTotal?: number
   regions: readonly string[]
 }
 

@@ -17,6 +17,12 @@ import type { ProbeOutcome } from './probe-engine.js'
 
 const MAX_ESCAPES = 50
 const MAX_DECIDING = 20
+/**
+ * Actions named per escape. A region-allowlist probe group holds one action per regional service
+ * (~400): listed whole in each of 50 escapes it made ~480 KB of evidence per account, when
+ * `escapingServices` already names every service that gets out.
+ */
+const MAX_ESCAPE_ACTIONS = 20
 
 function levelRef(level: ScpChainLevel): LevelRef {
   return level.name !== undefined
@@ -87,7 +93,14 @@ export function buildVerdict(
   const list: ProbeEscape[] = []
   for (const entry of escapes.values()) {
     for (const [actions, regions] of entry.groups) {
-      list.push({ principal: entry.label, generic: entry.generic, actions, regions })
+      const got: ProbeEscape = {
+        principal: entry.label,
+        generic: entry.generic,
+        actions: actions.length > MAX_ESCAPE_ACTIONS ? actions.slice(0, MAX_ESCAPE_ACTIONS) : actions,
+        regions,
+      }
+      if (actions.length > MAX_ESCAPE_ACTIONS) got.actionsTotal = actions.length
+      list.push(got)
     }
   }
   list.sort((a, b) => Number(b.generic) - Number(a.generic))
