@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import type { Transaction } from 'kysely'
+import { type Insertable, sql, type Transaction } from 'kysely'
 import type { Database, FindingEventKind } from './schema.js'
+
+/** Findings per INSERT: 15 parameters each, well under PostgreSQL's 65,535. */
+const UPSERT_CHUNK = 500
 
 export interface FindingInput {
   fingerprint: string
@@ -52,6 +55,7 @@ export async function applyAccountFindings(
   const counts: LifecycleCounts = { opened: 0, reopened: 0, resolved: 0, seen: input.findings.length }
   const seen = new Set<string>()
 
+  const rows: Insertable<Database['findings']>[] = []
   for (const f of input.findings) {
     if (seen.has(f.fingerprint)) continue
     seen.add(f.fingerprint)
@@ -60,40 +64,23 @@ export async function applyAccountFindings(
       old?.status === 'suppressed' && old.suppressed_until !== null && old.suppressed_until < now
     const reopen = old?.status === 'resolved' || expired
     const id = old?.id ?? randomUUID()
-    await trx
-      .insertInto('findings')
-      .values({
-        id,
-        fingerprint: f.fingerprint,
-        rule_id: f.ruleId,
-        account_id: accountId,
-        account_name: input.accountName,
-        ou_path: input.ouPath,
-        resource_arn: f.resourceArn,
-        severity: f.severity,
-        status: 'open',
-        title: f.title,
-        evidence: JSON.stringify(f.evidence),
-        first_seen_sweep: sweepId,
-        last_seen_sweep: sweepId,
-        first_seen_at: now,
-        last_seen_at: now,
-      })
-      .onConflict((oc) =>
-        oc.column('fingerprint').doUpdateSet({
-          severity: f.severity,
-          title: f.title,
-          evidence: JSON.stringify(f.evidence),
-          account_name: input.accountName,
-          ou_path: input.ouPath,
-          last_seen_sweep: sweepId,
-          last_seen_at: now,
-          ...(reopen
-            ? { status: 'open' as const, resolved_at: null, suppressed_until: null, suppressed_reason: null }
-            : {}),
-        }),
-      )
-      .execute()
+    rows.push({
+      id,
+      fingerprint: f.fingerprint,
+      rule_id: f.ruleId,
+      account_id: accountId,
+      account_name: input.accountName,
+      ou_path: input.ouPath,
+      resource_arn: f.resourceArn,
+      severity: f.severity,
+      status: 'open',
+      title: f.title,
+      evidence: JSON.stringify(f.evidence),
+      first_seen_sweep: sweepId,
+      last_seen_sweep: sweepId,
+      first_seen_at: now,
+      last_seen_at: now,
+    })
     if (!old) {
       counts.opened++
       events.push({ finding_id: id, kind: 'opened' })
@@ -101,6 +88,31 @@ export async function applyAccountFindings(
       counts.reopened++
       events.push({ finding_id: id, kind: 'reopened' })
     }
+  }
+  // One statement per chunk, not one per finding: the same reopen rule as above, in SQL, so the
+  // row seen again is judged by what is stored (a suppression past its expiry comes back open).
+  const reopens = sql<boolean>`(findings.status = 'resolved' OR (findings.status = 'suppressed'
+    AND findings.suppressed_until IS NOT NULL AND findings.suppressed_until < excluded.last_seen_at))`
+  for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {
+    await trx
+      .insertInto('findings')
+      .values(rows.slice(i, i + UPSERT_CHUNK))
+      .onConflict((oc) =>
+        oc.column('fingerprint').doUpdateSet({
+          severity: (eb) => eb.ref('excluded.severity'),
+          title: (eb) => eb.ref('excluded.title'),
+          evidence: (eb) => eb.ref('excluded.evidence'),
+          account_name: (eb) => eb.ref('excluded.account_name'),
+          ou_path: (eb) => eb.ref('excluded.ou_path'),
+          last_seen_sweep: (eb) => eb.ref('excluded.last_seen_sweep'),
+          last_seen_at: (eb) => eb.ref('excluded.last_seen_at'),
+          status: sql`CASE WHEN ${reopens} THEN 'open' ELSE findings.status END`,
+          resolved_at: sql`CASE WHEN ${reopens} THEN NULL ELSE findings.resolved_at END`,
+          suppressed_until: sql`CASE WHEN ${reopens} THEN NULL ELSE findings.suppressed_until END`,
+          suppressed_reason: sql`CASE WHEN ${reopens} THEN NULL ELSE findings.suppressed_reason END`,
+        }),
+      )
+      .execute()
   }
 
   const skipRules = input.unknownRuleIds
