@@ -8,14 +8,19 @@
  *
  *   npm run bench -- api [--findings 1000000] [--accounts 5000] [--duration 15] [--connections 10]
  *                        [--rate 250,500] [--log-level info] [--reuse] [--cpu-prof DIR]
+ *                        [--only findings]
  *
  * --reuse keeps the loaded database (ow_bench_api_<findings>_<accounts>) and uses it when it is
  * already there; it only pays off with a PostgreSQL that outlives the run (TEST_DATABASE_URL).
  * --cpu-prof DIR writes a V8 CPU profile of the API process (open it in Chrome DevTools).
+ * --only TEXT runs only the scenarios whose name contains TEXT (e.g. findings).
+ * Each run reports CPU milliseconds per request of the API and of PostgreSQL, which stay
+ * meaningful when other work shares the machine, and the 1-minute load average around it.
  */
 
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { sql } from 'kysely'
@@ -37,6 +42,7 @@ const { values: args } = parseArgs({
     'log-level': { type: 'string', default: 'info' },
     reuse: { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
+    only: { type: 'string' },
   },
 })
 const FINDINGS = Number(args.findings)
@@ -105,6 +111,10 @@ interface RunResult {
   errors: number
   timeouts: number
   cpuCores: ReturnType<ReturnType<typeof startCpuProbe>['stop']> & { machine: number }
+  /** CPU milliseconds one request cost each process (cores × 1000 / requests per second). */
+  cpuMsPerRequest: { api?: number; postgres?: number }
+  /** 1-minute load average before and after the run: above ~2 other work shared the cores. */
+  loadAverage: { before: number; after: number }
 }
 
 async function run(
@@ -115,6 +125,7 @@ async function run(
   pids: { api: number; pg?: number | undefined },
 ): Promise<RunResult> {
   let i = 0
+  const loadBefore = loadavg()[0]!
   const probe = startCpuProbe(pids.api, pids.pg)
   const machine = machineBusyCores()
   const r = await autocannon({
@@ -131,6 +142,11 @@ async function run(
     ],
   })
   const cpu = { ...probe.stop(), machine: machine() }
+  const rate = r.requests.total / r.duration
+  const perRequest = (cores: number | undefined) =>
+    cores === undefined || rate === 0 ? undefined : Math.round(((cores * 1000) / rate) * 100) / 100
+  const apiMs = perRequest(cpu.api)
+  const pgMs = perRequest(cpu.postgres)
   return {
     scenario: s.name,
     connections: s.connections,
@@ -148,8 +164,15 @@ async function run(
     errors: r.errors,
     timeouts: r.timeouts,
     cpuCores: cpu,
+    cpuMsPerRequest: {
+      ...(apiMs !== undefined ? { api: apiMs } : {}),
+      ...(pgMs !== undefined ? { postgres: pgMs } : {}),
+    },
+    loadAverage: { before: round2(loadBefore), after: round2(loadavg()[0]!) },
   }
 }
+
+const round2 = (n: number) => Math.round(n * 100) / 100
 
 /** Severity × OU pairs a portal asks for: the whole org's worst, a division, a team's leaf OU. */
 function findingPaths(): string[] {
@@ -232,7 +255,7 @@ async function main(): Promise<void> {
         connections: Math.max(CONNECTIONS, 50),
         overallRate: rate,
       })),
-    ]
+    ].filter((s) => !args.only || s.name.includes(args.only))
     await checkAnswers(server.url, adminToken, scenarios)
     const results: RunResult[] = []
     for (const s of scenarios) {
@@ -272,7 +295,7 @@ function report(
         value: r.latencyMs.p50,
         unit: `ms / ${r.latencyMs.p99} ms`,
         ...(r === fixed ? { target: 'p99 <= 25 ms' } : {}),
-        note: `CPU cores: api ${r.cpuCores.api ?? '?'}, postgres ${r.cpuCores.postgres ?? '?'}, autocannon ${r.cpuCores.loadGenerator}, other processes ${othersCores(r)}${r.non2xx + r.errors ? `; ${r.non2xx} non-2xx, ${r.errors} errors` : ''}`,
+        note: `CPU ms per request: api ${r.cpuMsPerRequest.api ?? '?'}, postgres ${r.cpuMsPerRequest.postgres ?? '?'}; cores: api ${r.cpuCores.api ?? '?'}, postgres ${r.cpuCores.postgres ?? '?'}, autocannon ${r.cpuCores.loadGenerator}, other processes ${othersCores(r)}; load ${r.loadAverage.before} → ${r.loadAverage.after}${r.non2xx + r.errors ? `; ${r.non2xx} non-2xx, ${r.errors} errors` : ''}`,
       },
     )
   }
@@ -310,6 +333,7 @@ function report(
       connections: CONNECTIONS,
       rates: RATES,
       logLevel: args['log-level'],
+      only: args.only ?? null,
     },
     runs: results,
     plans,

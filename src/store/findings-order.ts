@@ -24,9 +24,12 @@ export type FindingSort = (typeof FINDING_SORTS)[number]
 /** A sort key: the severity's rank (info 0 … critical 4) or a timestamp in ISO form. */
 export type SortKey = number | string
 
+/** What a sort key is made of: a list row carries it, evidence or not. */
+type KeyedRow = Pick<FindingRow, 'severity' | 'first_seen_at' | 'last_seen_at'>
+
 interface Order {
   key: (alias?: string) => RawBuilder<SortKey>
-  of: (row: FindingRow) => SortKey
+  of: (row: KeyedRow) => SortKey
   descending: boolean
 }
 
@@ -41,9 +44,9 @@ const millis = (name: string) => (alias?: string) =>
   sql<string>`date_trunc('milliseconds', ${col(alias, name)})`
 
 const KEYS = {
-  severity: { key: severityRank, of: (r: FindingRow) => SEVERITY_ORDER.indexOf(r.severity as Severity) },
-  firstSeen: { key: millis('first_seen_at'), of: (r: FindingRow) => r.first_seen_at.toISOString() },
-  lastSeen: { key: millis('last_seen_at'), of: (r: FindingRow) => r.last_seen_at.toISOString() },
+  severity: { key: severityRank, of: (r: KeyedRow) => SEVERITY_ORDER.indexOf(r.severity as Severity) },
+  firstSeen: { key: millis('first_seen_at'), of: (r: KeyedRow) => r.first_seen_at.toISOString() },
+  lastSeen: { key: millis('last_seen_at'), of: (r: KeyedRow) => r.last_seen_at.toISOString() },
 }
 
 /** The keyed order of a sort, or undefined for the default id order. */
@@ -55,7 +58,7 @@ export function orderOf(sort: FindingSort | undefined): Order | undefined {
 }
 
 /** The sort key of a row, for its cursor; undefined for the default id order. */
-export function sortKeyOf(row: FindingRow, sort: FindingSort | undefined): SortKey | undefined {
+export function sortKeyOf(row: KeyedRow, sort: FindingSort | undefined): SortKey | undefined {
   return orderOf(sort)?.of(row)
 }
 

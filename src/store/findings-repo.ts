@@ -53,52 +53,80 @@ const hasDates = (q: FindingQuery) =>
   q.lastSeenAfter !== undefined ||
   q.lastSeenBefore !== undefined
 
-/**
- * Up to this many (OU path × severity) ranges, an OU page is read range by range from
- * findings_ou_severity_idx; beyond it (a wide OU, no severity floor) walking the table in id
- * order finds a page sooner. Measured with bench/api.ts.
- */
-const MAX_OU_RANGES = 48
+/** The columns of a list row: every column but the evidence, which a finding's own read has. */
+const SUMMARY_COLUMNS = [
+  'id',
+  'fingerprint',
+  'rule_id',
+  'account_id',
+  'account_name',
+  'ou_path',
+  'resource_arn',
+  'severity',
+  'status',
+  'title',
+  'first_seen_sweep',
+  'last_seen_sweep',
+  'first_seen_at',
+  'last_seen_at',
+  'resolved_at',
+  'suppressed_reason',
+  'suppressed_until',
+  'suppressed_by',
+  'suppressed_at',
+] as const satisfies readonly (keyof FindingRow)[]
+
+/** A finding as lists carry it: without its evidence. */
+export type FindingSummaryRow = Omit<FindingRow, 'evidence'>
 
 export function createFindingsRepo(db: Db) {
-  /** The distinct OU paths findings carry that contain the OU: a skip scan of the OU index. */
-  async function ouPathsContaining(ouId: string): Promise<string[]> {
-    const { rows } = await sql<{ path: string }>`
-      WITH RECURSIVE paths(path) AS (
-        SELECT min(ou_path) FROM findings
-        UNION ALL
-        SELECT (SELECT min(f.ou_path) FROM findings f WHERE f.ou_path > p.path)
-        FROM paths p WHERE p.path IS NOT NULL
-      )
-      SELECT path FROM paths WHERE path LIKE ${`%/${escapeLike(ouId)}/%`}`.execute(db)
-    return rows.map((r) => r.path)
+  /**
+   * A page of an OU's findings (with severity and status filters) in id order, in one statement:
+   * finding_ids_in_ou (migration 0012) merges the OU's (path × severity) ranges of
+   * findings_ou_severity_idx, its paths read from finding_ou_paths. Rows a concurrent sweep adds
+   * are seen by the next read, as rows inserted before a cursor are.
+   */
+  async function listInOu(q: FindingQuery, summary: boolean): Promise<FindingRow[]> {
+    const severities = SEVERITY_ORDER.slice(q.minSeverity ? SEVERITY_ORDER.indexOf(q.minSeverity) : 0)
+    const columns = summary ? sql.join(SUMMARY_COLUMNS.map((c) => sql.ref(`f.${c}`))) : sql`f.*`
+    const { rows } = await sql<FindingRow>`
+      SELECT ${columns}
+      FROM finding_ids_in_ou(${q.ouId}, ${[...severities]}::text[], ${q.after ?? null}::uuid,
+        ${q.status ?? null}::text, ${q.limit}::int) page
+      JOIN findings f ON f.id = page.id
+      ORDER BY page.id`.execute(db)
+    return rows
   }
 
-  /**
-   * A page of an OU's findings at given severities: the first `limit` ids of each (path,
-   * severity) range in id order, from the index alone, then the first `limit` of those.
-   * Rows a concurrent sweep adds under a path new to the table are seen by the next read, as
-   * rows inserted before a cursor are.
-   */
-  async function listByOuRanges(
-    paths: string[],
-    severities: readonly Severity[],
-    q: FindingQuery,
-  ): Promise<FindingRow[]> {
-    const { rows } = await sql<FindingRow>`
-      SELECT f.* FROM findings f JOIN (
-        SELECT r.id FROM unnest(${paths}::text[]) p(path) CROSS JOIN unnest(${[...severities]}::text[]) s(severity),
-          LATERAL (
-            SELECT i.id FROM findings i
-            WHERE i.ou_path = p.path AND i.severity = s.severity
-              ${q.status ? sql`AND i.status = ${q.status}` : sql``}
-              ${q.after ? sql`AND i.id > ${q.after}` : sql``}
-            ORDER BY i.id LIMIT ${q.limit}
-          ) r
-        ORDER BY r.id LIMIT ${q.limit}
-      ) page ON page.id = f.id
-      ORDER BY f.id`.execute(db)
-    return rows
+  async function list(q: FindingQuery, summary: boolean): Promise<FindingRow[]> {
+    const order = orderOf(q.sort)
+    // An OU (with severity and status) is the portal's hot filter: read it by index ranges.
+    if (q.ouId && !order && !q.ruleIds?.length && !q.accountId && !q.resource && !hasDates(q)) {
+      return listInOu(q, summary)
+    }
+    let query = (
+      summary ? db.selectFrom('findings').select(SUMMARY_COLUMNS) : db.selectFrom('findings').selectAll()
+    ) as SelectQueryBuilder<Database, 'findings', FindingRow>
+    if (q.ruleIds?.length) query = query.where('rule_id', 'in', q.ruleIds)
+    if (q.minSeverity) {
+      query = query.where('severity', 'in', SEVERITY_ORDER.slice(SEVERITY_ORDER.indexOf(q.minSeverity)))
+    }
+    if (q.accountId) query = query.where('account_id', '=', q.accountId)
+    if (q.ouId) query = query.where('ou_path', 'like', `%/${escapeLike(q.ouId)}/%`)
+    if (q.status) query = query.where('status', '=', q.status)
+    if (q.resource) query = query.where('resource_arn', 'like', `%${escapeLike(q.resource)}%`)
+    if (q.firstSeenAfter) query = query.where('first_seen_at', '>=', q.firstSeenAfter)
+    if (q.firstSeenBefore) query = query.where('first_seen_at', '<', q.firstSeenBefore)
+    if (q.lastSeenAfter) query = query.where('last_seen_at', '>=', q.lastSeenAfter)
+    if (q.lastSeenBefore) query = query.where('last_seen_at', '<', q.lastSeenBefore)
+    if (!order) {
+      if (q.after) query = query.where('id', '>', q.after)
+      return query.orderBy('id').limit(q.limit).execute()
+    }
+    if (q.after !== undefined && q.afterKey !== undefined)
+      query = query.where(pastPosition(order, q.afterKey, q.after))
+    const direction = order.descending ? 'desc' : 'asc'
+    return query.orderBy(order.key(), direction).orderBy('id', direction).limit(q.limit).execute()
   }
 
   return {
@@ -106,40 +134,13 @@ export function createFindingsRepo(db: Db) {
      * By default paged by id, which is stable while findings change status; with a sort, by
      * (key, id), which stays exact while keys change (a row may then move across pages).
      */
-    async list(q: FindingQuery): Promise<FindingRow[]> {
-      const order = orderOf(q.sort)
-      // An OU (with severity and status) is the portal's hot filter: read it by index ranges.
-      if (q.ouId && !order && !q.ruleIds?.length && !q.accountId && !q.resource && !hasDates(q)) {
-        const paths = await ouPathsContaining(q.ouId)
-        if (paths.length === 0) return []
-        const severities = SEVERITY_ORDER.slice(q.minSeverity ? SEVERITY_ORDER.indexOf(q.minSeverity) : 0)
-        if (paths.length * severities.length <= MAX_OU_RANGES) return listByOuRanges(paths, severities, q)
-      }
-      let query = db.selectFrom('findings').selectAll() as SelectQueryBuilder<
-        Database,
-        'findings',
-        FindingRow
-      >
-      if (q.ruleIds?.length) query = query.where('rule_id', 'in', q.ruleIds)
-      if (q.minSeverity) {
-        query = query.where('severity', 'in', SEVERITY_ORDER.slice(SEVERITY_ORDER.indexOf(q.minSeverity)))
-      }
-      if (q.accountId) query = query.where('account_id', '=', q.accountId)
-      if (q.ouId) query = query.where('ou_path', 'like', `%/${escapeLike(q.ouId)}/%`)
-      if (q.status) query = query.where('status', '=', q.status)
-      if (q.resource) query = query.where('resource_arn', 'like', `%${escapeLike(q.resource)}%`)
-      if (q.firstSeenAfter) query = query.where('first_seen_at', '>=', q.firstSeenAfter)
-      if (q.firstSeenBefore) query = query.where('first_seen_at', '<', q.firstSeenBefore)
-      if (q.lastSeenAfter) query = query.where('last_seen_at', '>=', q.lastSeenAfter)
-      if (q.lastSeenBefore) query = query.where('last_seen_at', '<', q.lastSeenBefore)
-      if (!order) {
-        if (q.after) query = query.where('id', '>', q.after)
-        return query.orderBy('id').limit(q.limit).execute()
-      }
-      if (q.after !== undefined && q.afterKey !== undefined)
-        query = query.where(pastPosition(order, q.afterKey, q.after))
-      const direction = order.descending ? 'desc' : 'asc'
-      return query.orderBy(order.key(), direction).orderBy('id', direction).limit(q.limit).execute()
+    list(q: FindingQuery): Promise<FindingRow[]> {
+      return list(q, false)
+    },
+
+    /** As `list`, without the evidence: what the findings list and its CSV export carry. */
+    listSummaries(q: FindingQuery): Promise<FindingSummaryRow[]> {
+      return list(q, true)
     },
 
     get(id: string) {

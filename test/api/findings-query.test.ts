@@ -173,6 +173,29 @@ describe('GET /v1/findings: first/last seen and sort', () => {
     )
   })
 
+  test('a list item is the finding without its evidence; include=evidence adds it, as GET /:id has it', async () => {
+    const page = (await get('/v1/findings?ouId=r-ab12&severity=low&limit=5')).json()
+    assert.equal(page.items.length, 5)
+    for (const item of page.items) {
+      assert.equal('evidence' in item, false, JSON.stringify(item))
+      const one = (await get(`/v1/findings/${item.id}`)).json()
+      const { evidence, ...rest } = one
+      assert.deepEqual(item, rest)
+      assert.deepEqual(evidence, { n: seeded.findIndex((s) => s.id === item.id) })
+    }
+    const full = (await get('/v1/findings?ouId=r-ab12&severity=low&limit=5&include=evidence')).json()
+    assert.deepEqual(
+      full.items.map((f: Json) => f.id),
+      page.items.map((f: Json) => f.id),
+    )
+    for (const item of full.items)
+      assert.deepEqual(item, (await get(`/v1/findings/${item.id}`)).json(), 'the same as GET /:id')
+    // Without an OU (another query path) too.
+    const sorted = (await get('/v1/findings?sort=severity&limit=3&include=evidence')).json()
+    assert.ok(sorted.items.every((f: { evidence?: unknown }) => typeof f.evidence === 'object'))
+    await refused('include=everything', 'querystring.include[0]')
+  })
+
   test('bad values are a 400 naming the parameter', async () => {
     await refused('firstSeenAfter=yesterday', 'querystring.firstSeenAfter')
     await refused('lastSeenBefore=2026-13-01T00:00:00Z', 'querystring.lastSeenBefore')

@@ -13,7 +13,12 @@ const ORG = 'o-abc123defg/r-ab12'
 const top = ['ou-ab12-topaaaa1', 'ou-ab12-topbbbb2']
 const mid = ['ou-ab12-midaaaa1', 'ou-ab12-midbbbb2', 'ou-ab12-midcccc3']
 const leaf = ['ou-ab12-leafaaa1', 'ou-ab12-leafbbb2']
-// Twelve distinct paths, so the root with no severity floor (12 × 5 ranges) takes the id walk.
+// Thirty distinct paths, so the root with no severity floor (30 × 5 = 150 ranges, more than the
+// 128 a merge takes) takes the id walk, and a top OU with a floor is merged from many ranges.
+const WIDE = Array.from(
+  { length: 18 },
+  (_, i) => `${ORG}/${top[i % 2]}/ou-ab12-wide${String(i).padStart(4, '0')}/`,
+)
 const PATHS = [
   `${ORG}/`,
   ...top.map((t) => `${ORG}/${t}/`),
@@ -24,6 +29,7 @@ const PATHS = [
   `${ORG}/${top[1]}/${mid[0]}/${leaf[1]}/`,
   `${ORG}/${top[0]}/${mid[2]}/ou-ab12-deep0001/`,
   `${ORG}/${top[1]}/${mid[1]}/ou-ab12-deep0002/`,
+  ...WIDE,
 ]
 const STATUSES = ['open', 'resolved', 'suppressed'] as const
 
@@ -112,6 +118,7 @@ for (const kind of STORE_KINDS) {
       { ouId: 'r-ab12', minSeverity: 'high' },
       { ouId: 'r-ab12' },
       { ouId: 'r-ab12', status: 'resolved' },
+      { ouId: top[0]!, status: 'open' },
     ]
     for (const c of cases) {
       test(`OU ${c.ouId}, severity >= ${c.minSeverity ?? 'any'}, status ${c.status ?? 'any'}: the exact matches in id order`, async () => {
@@ -140,6 +147,61 @@ for (const kind of STORE_KINDS) {
         rows.map((r) => r.id),
         want,
       )
+    })
+
+    test('a path new to the table (a sweep wrote it, or an account moved there) is found at once', async () => {
+      const db = store.handle.db
+      const moved = seeded.find((s) => s.ou_path === PATHS[1])!
+      const newPath = `${ORG}/${top[0]}/ou-ab12-newaaaa1/`
+      await db.updateTable('findings').set({ ou_path: newPath }).where('id', '=', moved.id).execute()
+      const found = await store.findings.list({ ouId: 'ou-ab12-newaaaa1', limit: 10 })
+      assert.deepEqual(
+        found.map((r) => r.id),
+        [moved.id],
+      )
+      const added = { ...seeded[0]!, id: randomUUID(), ou_path: `${ORG}/ou-ab12-newbbbb2/` }
+      await db
+        .insertInto('findings')
+        .values({
+          id: added.id,
+          fingerprint: 'fp-added',
+          rule_id: 'role.unused',
+          account_id: added.account_id,
+          account_name: 'added',
+          ou_path: added.ou_path,
+          resource_arn: 'arn:aws:iam::100000000000:role/added',
+          severity: added.severity,
+          status: added.status,
+          title: 'added',
+          evidence: JSON.stringify({}),
+          first_seen_sweep: randomUUID(),
+          last_seen_sweep: randomUUID(),
+          first_seen_at: new Date(),
+          last_seen_at: new Date(),
+        })
+        .execute()
+      const listed = await store.findings.list({ ouId: 'ou-ab12-newbbbb2', limit: 10 })
+      assert.deepEqual(
+        listed.map((r) => r.id),
+        [added.id],
+      )
+      // Put things back for the other tests.
+      await db.updateTable('findings').set({ ou_path: moved.ou_path }).where('id', '=', moved.id).execute()
+      await db.deleteFrom('findings').where('id', '=', added.id).execute()
+      assert.deepEqual(await store.findings.list({ ouId: 'ou-ab12-newaaaa1', limit: 10 }), [])
+    })
+
+    test('summaries are the rows without their evidence', async () => {
+      const q = { ouId: top[1]!, minSeverity: 'low' as const, limit: 20 }
+      const full = await store.findings.list(q)
+      const summaries = await store.findings.listSummaries(q)
+      assert.deepEqual(
+        summaries,
+        full.map(({ evidence: _, ...rest }) => rest),
+      )
+      const walked = await store.findings.listSummaries({ ouId: 'r-ab12', limit: 5 })
+      assert.equal(walked.length, 5)
+      assert.ok(walked.every((r) => !('evidence' in r)))
     })
 
     test('rows come back whole', async () => {

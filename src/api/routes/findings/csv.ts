@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream'
-import type { FindingRow } from '../../../store/schema.js'
+import type { FindingSummaryRow as FindingRow } from '../../../store/findings-repo.js'
 
 /** The export's columns, in order; the header row names them. */
 export const CSV_COLUMNS = [

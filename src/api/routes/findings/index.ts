@@ -3,6 +3,7 @@ import type { Queue } from 'bullmq'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import { catalogueMetadata } from '../../../rules/index.js'
+import type { FindingSummaryRow } from '../../../store/findings-repo.js'
 import {
   FINDING_SORTS,
   type FindingQuery,
@@ -27,34 +28,46 @@ const StatusEnum = Type.Unsafe<'open' | 'resolved' | 'suppressed'>({
   enum: ['open', 'resolved', 'suppressed'],
 })
 
-const Finding = Type.Object(
+/** A finding's fields before and after its evidence, in the order the API has always sent them. */
+const identity = {
+  id: Type.String(),
+  fingerprint: Type.String(),
+  ruleId: Type.String(),
+  severity: SeverityEnum,
+  status: StatusEnum,
+  title: Type.String(),
+  accountId: Type.String(),
+  accountName: Type.String(),
+  ouPath: Type.String(),
+  resourceArn: Type.String(),
+}
+const lifecycle = {
+  firstSeenAt: Type.String({ format: 'date-time' }),
+  lastSeenAt: Type.String({ format: 'date-time' }),
+  firstSeenSweep: Type.String(),
+  lastSeenSweep: Type.String(),
+  resolvedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  suppression: Type.Union([
+    Type.Object({
+      reason: Type.String(),
+      by: Type.Union([Type.String(), Type.Null()]),
+      until: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    }),
+    Type.Null(),
+  ]),
+}
+const Evidence = Type.Object({}, { additionalProperties: true })
+
+const Finding = Type.Object({ ...identity, evidence: Evidence, ...lifecycle }, { $id: 'Finding' })
+
+/** A finding in a list: without its evidence (GET /v1/findings/:id has it) unless asked for. */
+const FindingListItem = Type.Object(
   {
-    id: Type.String(),
-    fingerprint: Type.String(),
-    ruleId: Type.String(),
-    severity: SeverityEnum,
-    status: StatusEnum,
-    title: Type.String(),
-    accountId: Type.String(),
-    accountName: Type.String(),
-    ouPath: Type.String(),
-    resourceArn: Type.String(),
-    evidence: Type.Object({}, { additionalProperties: true }),
-    firstSeenAt: Type.String({ format: 'date-time' }),
-    lastSeenAt: Type.String({ format: 'date-time' }),
-    firstSeenSweep: Type.String(),
-    lastSeenSweep: Type.String(),
-    resolvedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-    suppression: Type.Union([
-      Type.Object({
-        reason: Type.String(),
-        by: Type.Union([Type.String(), Type.Null()]),
-        until: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-      }),
-      Type.Null(),
-    ]),
+    ...identity,
+    evidence: Type.Optional({ ...Evidence, description: 'Only with include=evidence.' }),
+    ...lifecycle,
   },
-  { $id: 'Finding' },
+  { $id: 'FindingListItem' },
 )
 
 const ListQuery = Type.Object(
@@ -95,6 +108,13 @@ const ListQuery = Type.Object(
           'id (stable, the default), severity, firstSeen or lastSeen; a leading - sorts descending. Ties go by id; a cursor only continues the sort it was returned for.',
       }),
     ),
+    include: Type.Optional(
+      Type.Array(Type.Unsafe<'evidence'>({ type: 'string', enum: ['evidence'] }), {
+        maxItems: 1,
+        description:
+          'evidence: each item carries its evidence, as GET /v1/findings/:id does (a list leaves it out).',
+      }),
+    ),
     format: Type.Optional(
       Type.Unsafe<'csv' | 'json'>({
         type: 'string',
@@ -131,7 +151,7 @@ const isCursor = (v: unknown): v is ListCursor => {
   return FINDING_SORTS.includes(c.s as FindingSort) && c.s !== 'id' && isSortKey(c.s as FindingSort, c.k)
 }
 
-function cursorOf(row: FindingRow, sort: FindingSort): ListCursor {
+function cursorOf(row: FindingSummaryRow, sort: FindingSort): ListCursor {
   return sort === 'id' ? { i: row.id } : { i: row.id, s: sort, k: sortKeyOf(row, sort) }
 }
 
@@ -160,7 +180,7 @@ function dateFilters(
   return out
 }
 
-function view(f: FindingRow) {
+function summaryView(f: FindingSummaryRow) {
   return {
     id: f.id,
     fingerprint: f.fingerprint,
@@ -172,7 +192,6 @@ function view(f: FindingRow) {
     accountName: f.account_name,
     ouPath: f.ou_path,
     resourceArn: f.resource_arn,
-    evidence: f.evidence as Record<string, unknown>,
     firstSeenAt: f.first_seen_at.toISOString(),
     lastSeenAt: f.last_seen_at.toISOString(),
     firstSeenSweep: f.first_seen_sweep,
@@ -187,6 +206,10 @@ function view(f: FindingRow) {
           }
         : null,
   }
+}
+
+function view(f: FindingRow) {
+  return { ...summaryView(f), evidence: f.evidence as Record<string, unknown> }
 }
 
 function sendCsv(reply: FastifyReply, body: Readable) {
@@ -213,6 +236,7 @@ function rulesForControl(control: string): string[] {
 export async function findingRoutes(app: FastifyInstance, deps: { store: Store; webhooks?: Queue }) {
   const { store } = deps
   app.addSchema(Finding)
+  app.addSchema(FindingListItem)
 
   app.get(
     '/v1/findings',
@@ -228,7 +252,7 @@ export async function findingRoutes(app: FastifyInstance, deps: { store: Store; 
             content: {
               'application/json': {
                 schema: Type.Object({
-                  items: Type.Array(Type.Ref('Finding')),
+                  items: Type.Array(Type.Ref('FindingListItem')),
                   nextCursor: Type.Union([Type.String(), Type.Null()]),
                 }),
               },
@@ -257,6 +281,7 @@ export async function findingRoutes(app: FastifyInstance, deps: { store: Store; 
         lastSeenAfter?: string
         lastSeenBefore?: string
         sort?: FindingSort
+        include?: 'evidence'[]
         format?: 'csv' | 'json'
       }
       const sort = q.sort ?? 'id'
@@ -290,16 +315,25 @@ export async function findingRoutes(app: FastifyInstance, deps: { store: Store; 
       const from = q.cursor ? decodeCursor(q.cursor, isCursor) : undefined
       if (from && (from.s ?? 'id') !== sort)
         throw invalidField('cursor', `continues sort ${from.s ?? 'id'}, not ${sort}`)
+      const withEvidence = q.include?.includes('evidence') ?? false
+      const position = (after: ListCursor | undefined, limit: number) => ({
+        ...filter,
+        after: after?.i,
+        afterKey: after?.k,
+        limit,
+      })
       const list = (after: ListCursor | undefined, limit: number) =>
-        store.findings.list({ ...filter, after: after?.i, afterKey: after?.k, limit })
+        store.findings.listSummaries(position(after, limit))
       if (csv) {
         return sendCsv(reply, findingsCsv(list, { after: from, next: (row) => cursorOf(row, sort) }))
       }
       const limit = q.limit ?? 50
-      const rows = await list(from, limit + 1)
+      const rows = withEvidence
+        ? await store.findings.list(position(from, limit + 1))
+        : await list(from, limit + 1)
       const page = rows.slice(0, limit)
       return {
-        items: page.map(view),
+        items: withEvidence ? (page as FindingRow[]).map(view) : page.map(summaryView),
         nextCursor: rows.length > limit ? encodeCursor(cursorOf(page.at(-1)!, sort)) : null,
       }
     },
