@@ -33,6 +33,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
         catalogs: services.catalogs,
         guardrails: { allowedRegions: config.allowedRegions, auditRoleName: config.auditRoleName },
         webhooks: config.webhooks,
+        accountTagsMaxAgeMs: config.accountTagsMaxAgeHours * 3_600_000,
       },
       {
         connection,

@@ -14,6 +14,8 @@ export interface WorkerDeps {
   /** Loaded once per process, shared by every job. */
   catalogs: PolicyCatalogs
   guardrails: GuardrailSettings
+  /** Account tags older than this are read again beside a sweep's account phase; default 24 h. */
+  accountTagsMaxAgeMs?: number
   /** Webhook delivery settings; default: DEFAULT_WEBHOOK_SETTINGS. */
   webhooks?: WebhookSettings
 }

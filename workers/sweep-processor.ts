@@ -1,5 +1,7 @@
 import type { Job } from 'bullmq'
+import type { OrgSource } from '../src/org/source.js'
 import { buildOrgTree } from '../src/org/tree.js'
+import type { OrgSnapshot } from '../src/org/types.js'
 import { JOB, type SweepJobData } from '../src/queue/names.js'
 import type { AccountPlan } from '../src/store/sweeps-repo.js'
 import { enqueueSweepDispatch } from '../src/webhooks/jobs.js'
@@ -8,12 +10,15 @@ import type { WorkerDeps } from './deps.js'
 /**
  * The `sweeps` queue carries two kinds of job for a sweep:
  * - `sweep`: read the organization, store it with the plan of accounts, fan out account jobs;
- * - `finalize`: the flow parent of those account jobs, run once they have all ended.
- * Both are safe to run again after a crash: every step checks what is already stored.
+ * - `finalize`: the flow parent of those account jobs, run once they have all ended;
+ * - `tags`: for sources that read account tags apart (AWS), refresh the stale ones beside the
+ *   account phase: one call per account at a few per second would otherwise hold up every sweep.
+ * All are safe to run again after a crash: every step checks what is already stored.
  */
 export function createSweepProcessor(deps: WorkerDeps) {
   return async (job: Job<SweepJobData>) => {
     if (job.name === JOB.finalize) return finalize(deps, job)
+    if (job.name === JOB.tags) return refreshTags(deps, job)
     try {
       return await start(deps, job)
     } catch (err) {
@@ -42,9 +47,10 @@ async function start(deps: WorkerDeps, job: Job<SweepJobData>) {
   }
 
   let accountIds = await store.sweeps.plannedAccountIds(sweepId)
+  const source = await deps.sources.resolve(sweep.source_kind, sweep.source_name)
   if (!sweep.org_read_at) {
-    const source = await deps.sources.resolve(sweep.source_kind, sweep.source_name)
     const org = await source.readOrganization()
+    if (source.readAccountTags) await withKeptTags(deps, org)
     const tree = buildOrgTree(org)
     const scope = tree.resolveScope(sweep.scope as Parameters<typeof tree.resolveScope>[0])
     if (scope.unknownIds.length > 0) {
@@ -69,7 +75,49 @@ async function start(deps: WorkerDeps, job: Job<SweepJobData>) {
 
   // Re-adding the flow after a crash is harmless: job ids are derived from the sweep and account.
   await deps.queues.enqueueAccounts(sweepId, accountIds)
+  if (source.readAccountTags) await deps.queues.enqueueTagRefresh(sweepId)
   return { accounts: accountIds.length }
+}
+
+/** The organization as read, with the tags the store keeps for its accounts. */
+async function withKeptTags(deps: WorkerDeps, org: OrgSnapshot): Promise<void> {
+  const kept = await deps.store.accountTags.get(org.accounts.map((a) => a.id))
+  org.accounts = org.accounts.map((a) => ({ ...a, tags: kept.get(a.id) ?? a.tags }))
+}
+
+const DAY_MS = 24 * 3_600_000
+
+/**
+ * Reads the tags of the sweep's accounts whose kept copy is older than the configured age (or
+ * missing), saving them as they come. A refusal is logged and the old copies stay; the sweep
+ * itself never waits for this job nor fails with it.
+ */
+async function refreshTags(deps: WorkerDeps, job: Job<SweepJobData>) {
+  const { sweepId } = job.data
+  const sweep = await deps.store.sweeps.get(sweepId)
+  if (!sweep) return { skipped: 'sweep is gone' }
+  const source: OrgSource = await deps.sources.resolve(sweep.source_kind, sweep.source_name)
+  const org = await deps.store.sweeps.orgSnapshot(sweepId)
+  if (!source.readAccountTags || !org) return { skipped: 'nothing to refresh' }
+  const maxAgeMs = deps.accountTagsMaxAgeMs ?? DAY_MS
+  const stale = await deps.store.accountTags.stale(
+    org.accounts.map((a) => a.id),
+    new Date(Date.now() - maxAgeMs),
+  )
+  if (stale.length === 0) return { read: 0 }
+  const started = performance.now()
+  const result = await source.readAccountTags(stale, (tags) => deps.store.accountTags.save(tags))
+  deps.log.info(
+    {
+      sweepId,
+      stale: stale.length,
+      read: result.read,
+      durationMs: Math.round(performance.now() - started),
+      ...(result.warning ? { warning: result.warning } : {}),
+    },
+    'account tags refreshed',
+  )
+  return result
 }
 
 async function finalize(deps: WorkerDeps, job: Job<SweepJobData>) {

@@ -7,9 +7,14 @@
  * ceil(N/20) + N calls (1,050 for 1,000 accounts), the walk costs about 2 per parent plus one per
  * extra page (about 150 for 50 OUs).
  *
- * The tree, accounts and policies are the core: a failure there fails the read. Tags and
- * delegated administrators are context (ticket routing, who administers what): when they are
- * refused, the snapshot keeps them empty and `warnings` says so.
+ * The walk, the policies and the delegated administrators use different throttle buckets, so
+ * they run side by side: the read takes as long as the slowest of them, not their sum.
+ *
+ * The tree, accounts and policies are the core: a failure there fails the read. Delegated
+ * administrators are context (who administers what): when they are refused, the snapshot keeps
+ * them empty and `warnings` says so. Account tags are not part of this read: they cost one call
+ * per account, so the sweep takes them from the store and refreshes them beside its account phase
+ * (`readAccountTags`).
  */
 import {
   type Account,
@@ -46,20 +51,20 @@ const PAGE = 20
 export async function readOrganization(deps: OrganizationsDeps): Promise<OrganizationRead> {
   const organization = await describe(deps)
   const roots = await readRoots(deps)
-  const { units, accounts } = await walk(deps, roots)
   const warnings: string[] = []
   const policyTypes = enabledPolicyTypes(roots, organization.featureSet)
-  const [policies, delegatedAdministrators] = await Promise.all([
+  const [{ units, accounts }, policies, delegatedAdministrators] = await Promise.all([
+    walk(deps, roots),
     guard('organizations:ListPolicies', () => readOrgPolicies(deps, policyTypes)),
     context(warnings, 'delegated administrators', () => readDelegatedAdministrators(deps), []),
   ])
-  const tags = await context(warnings, 'account tags', () => readTags(deps, accounts), new Map())
   return {
     snapshot: {
       organization,
       roots,
       organizationalUnits: units,
-      accounts: accounts.map((account) => ({ ...account, tags: tags.get(account.id) ?? {} })),
+      // Filled in from the store by the sweep (see readAccountTags).
+      accounts: accounts.map((account) => ({ ...account, tags: {} })),
       policies,
       delegatedAdministrators,
     },
@@ -206,23 +211,64 @@ async function readDelegatedAdministrators(deps: OrganizationsDeps): Promise<Del
   return perAccount.flat()
 }
 
-/** One ListTagsForResource per account: Organizations has no bulk call for account tags. */
-async function readTags(deps: OrganizationsDeps, accounts: AccountWithoutTags[]) {
-  const { client, throttle, signal } = deps
-  const tags = new Map<string, Record<string, string>>()
+export interface AccountTagsRead {
+  /** Accounts whose tags were read. */
+  read: number
+  /** Why the rest were not (refused), one sentence; undefined when all were read. */
+  warning?: string
+}
+
+/**
+ * One ListTagsForResource per account (Organizations has no bulk call for account tags), paced by
+ * the throttle; `onBatch` receives them as they come, `batchSize` accounts at a time, so a long
+ * read keeps what it got if it is interrupted. A refusal (access denied) ends the read with a
+ * warning; throttling beyond the SDK's retries and other failures are thrown.
+ */
+export async function readAccountTags(
+  deps: OrganizationsDeps,
+  accountIds: readonly string[],
+  onBatch: (tags: Map<string, Record<string, string>>) => Promise<void>,
+  batchSize = 50,
+): Promise<AccountTagsRead> {
+  const { client, throttle } = deps
+  // The first failure stops the calls still waiting for a token: they would fail alike.
+  const stop = new AbortController()
+  const signal = deps.signal ? AbortSignal.any([deps.signal, stop.signal]) : stop.signal
+  let batch = new Map<string, Record<string, string>>()
+  let read = 0
+  let saved = Promise.resolve()
+  const flush = () => {
+    const full = batch
+    batch = new Map()
+    saved = saved.then(() => onBatch(full))
+  }
+  let failure: unknown
   await Promise.all(
-    accounts.map(async (account) => {
-      const pages = await throttle.list(
-        'ListTagsForResource',
-        (o) => paginateListTagsForResource({ client }, { ResourceId: account.id }, o),
-        signal,
-      )
-      const out: Record<string, string> = {}
-      for (const page of pages) for (const tag of page.Tags ?? []) if (tag.Key) out[tag.Key] = tag.Value ?? ''
-      tags.set(account.id, out)
+    accountIds.map(async (accountId) => {
+      try {
+        const pages = await throttle.list(
+          'ListTagsForResource',
+          (o) => paginateListTagsForResource({ client }, { ResourceId: accountId }, o),
+          signal,
+        )
+        const tags: Record<string, string> = {}
+        for (const page of pages)
+          for (const tag of page.Tags ?? []) if (tag.Key) tags[tag.Key] = tag.Value ?? ''
+        batch.set(accountId, tags)
+        read++
+        if (batch.size >= batchSize) flush()
+      } catch (err) {
+        if (failure === undefined) failure = err
+        stop.abort()
+      }
     }),
   )
-  return tags
+  if (batch.size > 0) flush()
+  await saved
+  if (failure === undefined) return { read }
+  const warnings: string[] = []
+  await context(warnings, 'account tags', () => Promise.reject(failure), undefined)
+  return { read, warning: warnings[0] }
 }
 
 /** Core reads: every failure is thrown, as an AwsCallError that names the call and its kind. */

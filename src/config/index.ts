@@ -40,6 +40,7 @@ export const ConfigSchema = Type.Object({
   ORGWARDEN_SNAPSHOT_LATENCY_MS: Type.Integer({ minimum: 0, maximum: 60000, default: 0 }),
   ORGWARDEN_ACCOUNT_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 8 }),
   ORGWARDEN_ACCOUNT_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 20, default: 4 }),
+  ORGWARDEN_ACCOUNT_TAGS_MAX_AGE_HOURS: Type.Integer({ minimum: 0, maximum: 8760, default: 24 }),
   ORGWARDEN_JOB_LOCK_MS: Type.Integer({ minimum: 1000, maximum: 600000, default: 30000 }),
   ORGWARDEN_QUEUE_PREFIX: Type.String({ pattern: '^[A-Za-z0-9_-]+$', default: 'orgwarden' }),
   ORGWARDEN_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 1200 }),
@@ -82,6 +83,8 @@ export interface Config {
   snapshotLatencyMs: number
   accountConcurrency: number
   accountAttempts: number
+  /** Account tags read longer ago than this are read again beside a sweep's account phase. */
+  accountTagsMaxAgeHours: number
   /** How long a job stays locked to its worker; a crashed worker's jobs are retried after about this. */
   jobLockMs: number
   queuePrefix: string
@@ -144,6 +147,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     snapshotLatencyMs: raw.ORGWARDEN_SNAPSHOT_LATENCY_MS,
     accountConcurrency: raw.ORGWARDEN_ACCOUNT_CONCURRENCY,
     accountAttempts: raw.ORGWARDEN_ACCOUNT_ATTEMPTS,
+    accountTagsMaxAgeHours: raw.ORGWARDEN_ACCOUNT_TAGS_MAX_AGE_HOURS,
     jobLockMs: raw.ORGWARDEN_JOB_LOCK_MS,
     queuePrefix: raw.ORGWARDEN_QUEUE_PREFIX,
     rateLimitPerMinute: raw.ORGWARDEN_RATE_LIMIT_PER_MINUTE,

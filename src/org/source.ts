@@ -20,6 +20,17 @@ export interface OrgSource {
     sweepId: string,
     accountId: string,
   ): { stats?: unknown; configCompliance?: unknown; raw?: unknown } | undefined
+  /**
+   * Sources that read account tags apart from the organization (the AWS source: one call per
+   * account) leave `tags` empty in `readOrganization` and read them here, for the accounts named,
+   * handing them over in batches as they come. The snapshot source has its tags in the file and
+   * no such method.
+   */
+  readAccountTags?(
+    accountIds: readonly string[],
+    onBatch: (tags: Map<string, Record<string, string>>) => Promise<void>,
+    signal?: AbortSignal,
+  ): Promise<{ read: number; warning?: string }>
   /** Releases sockets and caches at shutdown. */
   close?(): void
 }

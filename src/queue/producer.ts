@@ -9,6 +9,7 @@ import {
   type ScheduleJobData,
   type SweepJobData,
   sweepJobId,
+  tagsJobId,
 } from './names.js'
 
 export interface QueueOptions {
@@ -48,6 +49,21 @@ export function createQueues(connection: Redis, opts: QueueOptions) {
           jobId: sweepJobId(sweepId),
           attempts: 3,
           backoff: { type: 'exponential', delay: 2_000 },
+          removeOnComplete: KEEP_COMPLETED,
+          removeOnFail: KEEP_FAILED,
+        },
+      )
+    },
+
+    /** The sweep's account tag refresh: one job per sweep, retried a little, never failing the sweep. */
+    enqueueTagRefresh(sweepId: string) {
+      return sweeps.add(
+        JOB.tags,
+        { sweepId },
+        {
+          jobId: tagsJobId(sweepId),
+          attempts: 3,
+          backoff: { type: 'exponential', delay: 5_000 },
           removeOnComplete: KEEP_COMPLETED,
           removeOnFail: KEEP_FAILED,
         },

@@ -29,7 +29,7 @@ import type { CredentialReportPolling } from '../aws/credential-report-reader.js
 import { CredentialBroker } from '../aws/credentials.js'
 import type { RateLimit, Sleep } from '../aws/limiter.js'
 import { ManagedPolicyCatalog } from '../aws/managed-policy-catalog.js'
-import { readOrganization } from '../aws/organization-reader.js'
+import { readAccountTags, readOrganization } from '../aws/organization-reader.js'
 import { OrganizationsThrottle } from '../aws/organizations-throttle.js'
 import { isAccountId, type Partition, partitionOfArn, partitionOfRegion } from '../aws/partition.js'
 import type { AccountState } from '../org/account-state.js'
@@ -91,10 +91,11 @@ export interface AccountCollectionReport {
 }
 
 export interface OrganizationReadReport {
-  scope: 'organization'
+  /** `account-tags`: the tag read beside the account phase (readAccountTags). */
+  scope: 'organization' | 'account-tags'
   outcome: 'read' | 'failed'
   stats: CallStats
-  /** Context that could not be read (tags, delegated administrators). */
+  /** Context that could not be read (delegated administrators; refused tags). */
   warnings: string[]
   error?: string
 }
@@ -106,6 +107,7 @@ export interface AwsOrgSource extends OrgSource {
   /** The report of the last collection of the account in that sweep, handed over once. */
   takeAccountReport(sweepId: string, accountId: string): AccountCollectionReport | undefined
   lastOrganizationReport(): OrganizationReadReport | undefined
+  readAccountTags: NonNullable<OrgSource['readAccountTags']>
   /** Closes the shared sockets; in-flight work fails. */
   close(): void
 }
@@ -146,7 +148,7 @@ export function createAwsSource(options: AwsSourceOptions): AwsOrgSource {
 
   const publish = (report: CollectionReport) => {
     if (report.scope === 'organization') organizationReport = report
-    else {
+    else if (report.scope === 'account') {
       const key = `${report.sweepId}|${report.accountId}`
       reports.delete(key)
       reports.set(key, report)
@@ -179,6 +181,24 @@ export function createAwsSource(options: AwsSourceOptions): AwsOrgSource {
       } catch (err) {
         const error = err instanceof Error ? err.message : String(err)
         publish({ scope: 'organization', outcome: 'failed', stats: recorder.finish(), warnings: [], error })
+        throw err
+      }
+    },
+
+    async readAccountTags(accountIds, onBatch, signal) {
+      const recorder = new StatsRecorder()
+      try {
+        const client = pool.get('organizations', HUB_SCOPE, options.region, broker.hub)
+        const read = await withStats(recorder, () =>
+          readAccountTags({ client, throttle, signal }, accountIds, onBatch),
+        )
+        const warnings = read.warning ? [read.warning] : []
+        publish({ scope: 'account-tags', outcome: 'read', stats: recorder.finish(), warnings })
+        if (read.warning) log?.warn({ warning: read.warning }, 'organization context not read')
+        return read
+      } catch (err) {
+        const error = err instanceof Error ? err.message : String(err)
+        publish({ scope: 'account-tags', outcome: 'failed', stats: recorder.finish(), warnings: [], error })
         throw err
       }
     },

@@ -1,3 +1,4 @@
+import { type AccountTagsRepo, createAccountTagsRepo } from './account-tags-repo.js'
 import { type DatabaseHandle, type DatabaseOptions, openDatabase } from './database.js'
 import { createFindingsRepo, type FindingsRepo } from './findings-repo.js'
 import { createGuardrailsRepo, type GuardrailsRepo } from './guardrails-repo.js'
@@ -17,6 +18,7 @@ export interface Store {
   findings: FindingsRepo
   settings: SettingsRepo
   webhooks: WebhooksRepo
+  accountTags: AccountTagsRepo
   close(): Promise<void>
 }
 
@@ -38,6 +40,7 @@ export async function openStore(opts: DatabaseOptions & { migrate?: boolean }): 
     findings: createFindingsRepo(handle.db),
     settings: createSettingsRepo(handle.db),
     webhooks: createWebhooksRepo(handle.db),
+    accountTags: createAccountTagsRepo(handle.db),
     close: () => handle.close(),
   }
 }

@@ -217,6 +217,12 @@ export interface WebhookTicketsTable {
   created_at: DefaultTimestamp
 }
 
+export interface AccountTagsTable {
+  account_id: string
+  tags: Json<Record<string, string>>
+  read_at: Timestamp
+}
+
 export interface Database {
   settings: SettingsTable
   sweeps: SweepsTable
@@ -232,6 +238,7 @@ export interface Database {
   webhooks: WebhooksTable
   webhook_deliveries: WebhookDeliveriesTable
   webhook_tickets: WebhookTicketsTable
+  account_tags: AccountTagsTable
 }
 
 export type SweepRow = Selectable<SweepsTable>

@@ -123,6 +123,7 @@ describe('calls a sweep makes', () => {
       onStats: (report) => reports.push(report),
     })
     await source.readOrganization()
+    await source.readAccountTags(['900000000009'], async () => {})
     await source.collectAccount('900000000009', { sweepId: SWEEP })
     const called = new Set(reports.flatMap((r) => Object.keys(r.stats.calls)))
     const granted = new Set<string>([...AUDIT_ROLE_ACTIONS, ...AGGREGATOR_ACTIONS, ...HUB_ACTIONS])

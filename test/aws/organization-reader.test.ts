@@ -21,7 +21,7 @@ beforeEach(() => {
 })
 
 describe('readOrganization', () => {
-  test('walks the whole tree through every page, with parents, states, policies, admins and tags', async () => {
+  test('walks the whole tree through every page, with parents, states, policies and admins', async () => {
     const source = testSource()
     const snapshot = await source.readOrganization()
 
@@ -53,7 +53,8 @@ describe('readOrganization', () => {
     assert.equal(accounts.get(MGMT)?.joinedMethod, 'INVITED')
     assert.equal(accounts.get('200000000002')?.parentId, OU_B)
     assert.equal(accounts.get('200000000002')?.joinedAt, '2025-05-05T00:00:00.000Z')
-    assert.deepEqual(accounts.get('200000000002')?.tags, { owner: 'team-a', 'cost-centre': 'cc-7' })
+    // Tags are read apart (readAccountTags): the sweep fills them in from the store.
+    assert.deepEqual(accounts.get('200000000002')?.tags, {})
     assert.deepEqual(
       ['300000000003', '400000000004', '500000000005', '600000000006'].map((id) => accounts.get(id)?.status),
       ['ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE', 'SUSPENDED'],
@@ -83,7 +84,7 @@ describe('readOrganization', () => {
     assert.equal(stats?.calls['organizations:ListRoots'], 2)
     assert.equal(stats?.calls['organizations:ListTargetsForPolicy'], 4)
     assert.equal(stats?.calls['organizations:DescribePolicy'], 3)
-    assert.equal(stats?.calls['organizations:ListTagsForResource'], 7)
+    assert.equal(stats?.calls['organizations:ListTagsForResource'], undefined)
     assert.equal(
       stats?.calls['organizations:ListPoliciesForTarget'],
       undefined,
@@ -107,19 +108,39 @@ describe('readOrganization', () => {
     assert.equal(org.commandCalls(ListPoliciesCommand).length, 0)
   })
 
-  test('refused tags are a warning; the snapshot is still read', async () => {
+  test('account tags: every page of every account, handed over in batches', async () => {
+    const ids = ['200000000002', '300000000003', '400000000004', MGMT]
+    const batches: Array<Map<string, Record<string, string>>> = []
+    const read = await testSource().readAccountTags(ids, async (batch) => {
+      batches.push(batch)
+    })
+    assert.deepEqual(read, { read: 4 })
+    const all = new Map(batches.flatMap((b) => [...b]))
+    assert.deepEqual([...all.keys()].sort(), [...ids].sort())
+    assert.deepEqual(all.get('200000000002'), { owner: 'team-a', 'cost-centre': 'cc-7' })
+    assert.deepEqual(all.get('300000000003'), {})
+    // Two pages for the tagged account, one for each of the others.
+    assert.equal(org.commandCalls(ListTagsForResourceCommand).length, 5)
+  })
+
+  test('refused tags end the tag read with a warning, keeping what was read', async () => {
     org
       .on(ListTagsForResourceCommand)
       .rejects(awsError('AccessDeniedException', 'no tags for you', { status: 403 }))
-    const source = testSource()
-    const snapshot = await source.readOrganization()
-    assert.ok(snapshot.accounts.every((a) => Object.keys(a.tags).length === 0))
-    const report = source.lastOrganizationReport()
-    assert.equal(report?.outcome, 'read')
-    assert.equal(report?.warnings.length, 1)
-    assert.match(
-      report?.warnings[0] ?? '',
-      /^account tags not read: .*AccessDeniedException: no tags for you/,
+    const batches: unknown[] = []
+    const read = await testSource().readAccountTags(['200000000002', '300000000003'], async (b) => {
+      batches.push(b)
+    })
+    assert.equal(read.read, 0)
+    assert.deepEqual(batches, [])
+    assert.match(read.warning ?? '', /^account tags not read: .*AccessDeniedException: no tags for you/)
+  })
+
+  test('throttling of the tag read that outlived the SDK retries is thrown (the job retries)', async () => {
+    org.on(ListTagsForResourceCommand).rejects(awsError('TooManyRequestsException', 'slow down'))
+    await assert.rejects(
+      testSource({ maxAttempts: 1 }).readAccountTags(['300000000003'], async () => {}),
+      (err: unknown) => err instanceof AwsCallError && err.transient === true,
     )
   })
 

@@ -251,4 +251,53 @@ describe('a sweep through the simulated AWS', () => {
       accountThrottles,
     )
   })
+
+  test('account tags: read beside the account phase, kept, and given to the next sweep without asking again', async () => {
+    const accountIds = sim.org.accounts.map((a) => a.id)
+    // The tag job runs beside the account phase; it may end after the sweep does.
+    const deadline = Date.now() + 20_000
+    while ((await ctx.store.accountTags.get(accountIds)).size < accountIds.length) {
+      assert.ok(Date.now() < deadline, 'the account tags were never all kept')
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    const expected = (id: string) => {
+      const account = sim.org.accountById.get(id)!
+      return {
+        owner: `team-${account.index % 17}@example.com`,
+        'cost-centre': `cc-${1000 + (account.index % 40)}`,
+        environment: account.index % 3 === 0 ? 'prod' : 'nonprod',
+      }
+    }
+    const res = await ctx.app.inject({
+      method: 'GET',
+      url: `/v1/accounts/${planted}`,
+      headers: ctx.auth('read'),
+    })
+    assert.equal(res.statusCode, 200, res.body)
+    assert.deepEqual(res.json().account.tags, expected(planted))
+
+    const tagCalls = sim.stats.calls['organizations:ListTagsForResource']
+    assert.equal(tagCalls, accountIds.length)
+    const second = await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/sweeps',
+      headers: ctx.auth(),
+      payload: { source: { type: 'aws' } },
+    })
+    assert.equal(second.statusCode, 202, second.body)
+    const secondId = second.json().id as string
+    assert.equal((await waitForSweep(ctx, secondId, 90_000)).status, 'completed')
+    const snapshot = await ctx.store.sweeps.orgSnapshot(secondId)
+    assert.deepEqual(snapshot?.accounts.find((a) => a.id === clean)?.tags, expected(clean))
+    // Read less than a day ago: kept, not asked for again (the tag job finds nothing stale).
+    const settled = Date.now() + 20_000
+    let state = await ctx.queues.sweeps.getJobState(`tags-${secondId}`)
+    while (state !== 'completed' && state !== 'failed') {
+      assert.ok(Date.now() < settled, `the second sweep's tag job is still ${state}`)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      state = await ctx.queues.sweeps.getJobState(`tags-${secondId}`)
+    }
+    assert.equal(state, 'completed')
+    assert.equal(sim.stats.calls['organizations:ListTagsForResource'], tagCalls)
+  })
 })

@@ -142,6 +142,7 @@ function view(
   sweep: SweepRow,
   outcome: AccountOutcomeRow | undefined,
   counts: SeverityCounts | undefined,
+  keptTags: Record<string, string> | undefined,
 ) {
   return {
     accountId: a.id,
@@ -150,7 +151,7 @@ function view(
     status: a.status,
     ouId: a.parentId,
     ouPath: tree.orgPath(a.id),
-    tags: a.tags ?? {},
+    tags: keptTags ?? a.tags ?? {},
     lastSweep: {
       sweepId: sweep.id,
       outcome: (outcome?.status ?? 'not-swept') as Outcome,
@@ -182,7 +183,8 @@ export async function accountRoutes(app: FastifyInstance, deps: { store: Store }
         summary: "Every account of a sweep's organization with its collection outcome and open findings",
         description:
           "Accounts come from the sweep's organization snapshot, including those the sweep left out " +
-          '(outcome `not-swept`). Open findings are counted as of now. Paged by account id.',
+          '(outcome `not-swept`). Open findings are counted as of now, and tags are the latest read ' +
+          '(Orgwarden keeps them across sweeps and re-reads them once a day). Paged by account id.',
         security: [{ bearer: [] }],
         querystring: ListQuery,
         response: {
@@ -235,10 +237,11 @@ export async function accountRoutes(app: FastifyInstance, deps: { store: Store }
             (wantFindings === undefined || hasOpenAtLeast(counts.get(a.id), q.minSeverity) === wantFindings),
         )
       const page = matching.slice(0, limit)
+      const kept = await store.accountTags.get(page.map((a) => a.id))
       return {
         sweepId: sweep.id,
         organizationId: tree.snapshot.organization.id,
-        items: page.map((a) => view(a, tree, sweep, outcomes.get(a.id), counts.get(a.id))),
+        items: page.map((a) => view(a, tree, sweep, outcomes.get(a.id), counts.get(a.id), kept.get(a.id))),
         nextCursor: matching.length > limit ? encodeCursor({ a: page.at(-1)!.id }) : null,
       }
     },
@@ -281,18 +284,26 @@ export async function accountRoutes(app: FastifyInstance, deps: { store: Store }
       if (!account)
         throw new Errors.NotFound(`account ${accountId} is not in the organization of sweep ${sweep.id}`)
       const mapped = [...new Set([...orgwardenRulesByConfigRule().values()].flat())]
-      const [outcomes, counts, verdicts, compliance, byRule] = await Promise.all([
+      const [outcomes, counts, verdicts, compliance, byRule, kept] = await Promise.all([
         repo.outcomes(sweep.id, accountId),
         repo.openCounts(accountId),
         repo.verdictCounts(sweep.id, accountId),
         repo.configCompliance(sweep.id, accountId),
         repo.findingsByRule(accountId, mapped),
+        store.accountTags.get([accountId]),
       ])
       const judged = outcomes.get(accountId)?.status === 'collected'
       return {
         sweepId: sweep.id,
         organizationId: tree.snapshot.organization.id,
-        account: view(account, tree, sweep, outcomes.get(accountId), counts.get(accountId)),
+        account: view(
+          account,
+          tree,
+          sweep,
+          outcomes.get(accountId),
+          counts.get(accountId),
+          kept.get(accountId),
+        ),
         guardrails: verdicts,
         awsConfig: compareConfigCompliance(compliance as StoredConfigCompliance | undefined, byRule, judged),
         links: {
