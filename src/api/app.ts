@@ -14,6 +14,7 @@ import { authPlugin } from './plugins/auth.js'
 import { metricsPlugin } from './plugins/metrics.js'
 import { openapiPlugin } from './plugins/openapi.js'
 import { problemsPlugin } from './plugins/problems.js'
+import { CompletionRequestLog } from './request-log.js'
 import { accountRoutes } from './routes/accounts/index.js'
 import { findingRoutes } from './routes/findings/index.js'
 import { guardrailRoutes } from './routes/guardrails/index.js'
@@ -56,6 +57,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger || undefined,
     logger: deps.logger ? undefined : false,
+    logController: new CompletionRequestLog(),
     bodyLimit: deps.bodyLimitBytes ?? 1_048_576,
     // Unknown fields are refused, not silently dropped: a typo in a filter must not widen a query.
     ajv: {
