@@ -23,6 +23,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
 import { type Figure, printTable, writeResults } from './lib/eval-report.js'
+import { startPostgresCpu } from './lib/postgres-cpu.js'
 import { freePort, type ServiceProcess, startProcess, waitForHealth } from './lib/sweep-processes.js'
 import { startSimAws } from './sim-aws/server.js'
 
@@ -152,6 +153,7 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 3_000))
     const simCpu0 = process.cpuUsage()
     const machine0 = machineCpu()
+    const postgresCpu = await startPostgresCpu(adminUrl as string)
     const loadBefore = os.loadavg()[0]
     sim.resetStats()
 
@@ -186,6 +188,7 @@ async function main(): Promise<void> {
     const wallMs = performance.now() - t0
     const simCpu = process.cpuUsage(simCpu0)
     const machine1 = machineCpu()
+    const postgresSeconds = postgresCpu()
     const machineBusy = (machine1.busy - machine0.busy) / Math.max(1, machine1.total - machine0.total)
     const usage = processes.map((p) => ({ role: p.role, pid: p.pid, ...p.usage() }))
     const simRssMb = process.resourceUsage().maxRSS / 1024
@@ -306,6 +309,16 @@ async function main(): Promise<void> {
         unit: 'MiB',
         note: `${((simCpu.user + simCpu.system) / 1e6).toFixed(1)} s CPU in the sweep`,
       },
+      ...(postgresSeconds !== undefined
+        ? [
+            {
+              name: 'PostgreSQL CPU (server and backends)',
+              value: postgresSeconds,
+              unit: 's',
+              note: `${((postgresSeconds * 1000) / Math.max(1, collected.length)).toFixed(0)} ms per collected account`,
+            },
+          ]
+        : []),
       {
         name: 'machine CPU busy during the sweep',
         value: machineBusy * 100,
