@@ -24,8 +24,10 @@ export type FindingSort = (typeof FINDING_SORTS)[number]
 /** A sort key: the severity's rank (info 0 … critical 4) or a timestamp in ISO form. */
 export type SortKey = number | string
 
-/** What a sort key is made of: a list row carries it, evidence or not. */
-type KeyedRow = Pick<FindingRow, 'severity' | 'first_seen_at' | 'last_seen_at'>
+/** What a sort key is made of: a row, or a list row with its times as ISO text. */
+type KeyedRow = Pick<FindingRow, 'severity'> & { first_seen_at: Date | string; last_seen_at: Date | string }
+
+const iso = (t: Date | string) => (typeof t === 'string' ? t : t.toISOString())
 
 interface Order {
   key: (alias?: string) => RawBuilder<SortKey>
@@ -45,8 +47,8 @@ const millis = (name: string) => (alias?: string) =>
 
 const KEYS = {
   severity: { key: severityRank, of: (r: KeyedRow) => SEVERITY_ORDER.indexOf(r.severity as Severity) },
-  firstSeen: { key: millis('first_seen_at'), of: (r: KeyedRow) => r.first_seen_at.toISOString() },
-  lastSeen: { key: millis('last_seen_at'), of: (r: KeyedRow) => r.last_seen_at.toISOString() },
+  firstSeen: { key: millis('first_seen_at'), of: (r: KeyedRow) => iso(r.first_seen_at) },
+  lastSeen: { key: millis('last_seen_at'), of: (r: KeyedRow) => iso(r.last_seen_at) },
 }
 
 /** The keyed order of a sort, or undefined for the default id order. */

@@ -53,7 +53,7 @@ const hasDates = (q: FindingQuery) =>
   q.lastSeenAfter !== undefined ||
   q.lastSeenBefore !== undefined
 
-/** The columns of a list row: every column but the evidence, which a finding's own read has. */
+/** The columns a list row carries as they are: all but the evidence and the times. */
 const SUMMARY_COLUMNS = [
   'id',
   'fingerprint',
@@ -67,17 +67,44 @@ const SUMMARY_COLUMNS = [
   'title',
   'first_seen_sweep',
   'last_seen_sweep',
-  'first_seen_at',
-  'last_seen_at',
-  'resolved_at',
   'suppressed_reason',
-  'suppressed_until',
   'suppressed_by',
-  'suppressed_at',
 ] as const satisfies readonly (keyof FindingRow)[]
+/** The times a list row carries, as ISO 8601 text (UTC, milliseconds). */
+const SUMMARY_TIMES = ['first_seen_at', 'last_seen_at', 'resolved_at', 'suppressed_until'] as const
 
-/** A finding as lists carry it: without its evidence. */
-export type FindingSummaryRow = Omit<FindingRow, 'evidence'>
+/**
+ * A finding as lists carry it: without its evidence (a finding's own read has it) and with its
+ * times as the API writes them, ISO 8601 in UTC to the millisecond. Dates parsed from the wire
+ * and formatted again were a tenth of the API's CPU per page (bench/api.ts).
+ */
+export type FindingSummaryRow = Pick<FindingRow, (typeof SUMMARY_COLUMNS)[number]> & {
+  first_seen_at: string
+  last_seen_at: string
+  resolved_at: string | null
+  suppressed_until: string | null
+}
+
+/** A time column as PostgreSQL writes a timestamp in UTC: `2026-11-28 18:31:00.123456`. */
+const utcText = (column: string) => sql<string>`(${sql.ref(column)} AT TIME ZONE 'UTC')::text`
+
+/**
+ * `2026-11-28 18:31:00.123456` (ISO DateStyle, as node-postgres also assumes) to
+ * `2026-11-28T18:31:00.123Z`, what Date#toISOString makes of the same instant: the fraction is
+ * cut, not rounded, to milliseconds, as a Date holds it.
+ */
+export function isoFromUtcText(text: string): string {
+  const fraction = text.length > 19 ? text.slice(20, 23).padEnd(3, '0') : '000'
+  return `${text.slice(0, 10)}T${text.slice(11, 19)}.${fraction}Z`
+}
+
+function summaryRow(row: Record<string, unknown>): FindingSummaryRow {
+  for (const t of SUMMARY_TIMES) {
+    const v = row[t] as string | null
+    if (v !== null) row[t] = isoFromUtcText(v)
+  }
+  return row as FindingSummaryRow
+}
 
 export function createFindingsRepo(db: Db) {
   /**
@@ -86,10 +113,15 @@ export function createFindingsRepo(db: Db) {
    * findings_ou_severity_idx, its paths read from finding_ou_paths. Rows a concurrent sweep adds
    * are seen by the next read, as rows inserted before a cursor are.
    */
-  async function listInOu(q: FindingQuery, summary: boolean): Promise<FindingRow[]> {
+  async function listInOu(q: FindingQuery, summary: boolean): Promise<Record<string, unknown>[]> {
     const severities = SEVERITY_ORDER.slice(q.minSeverity ? SEVERITY_ORDER.indexOf(q.minSeverity) : 0)
-    const columns = summary ? sql.join(SUMMARY_COLUMNS.map((c) => sql.ref(`f.${c}`))) : sql`f.*`
-    const { rows } = await sql<FindingRow>`
+    const columns = summary
+      ? sql.join([
+          ...SUMMARY_COLUMNS.map((c) => sql.ref(`f.${c}`)),
+          ...SUMMARY_TIMES.map((t) => sql`${utcText(`f.${t}`)} AS ${sql.ref(t)}`),
+        ])
+      : sql`f.*`
+    const { rows } = await sql<Record<string, unknown>>`
       SELECT ${columns}
       FROM finding_ids_in_ou(${q.ouId}, ${[...severities]}::text[], ${q.after ?? null}::uuid,
         ${q.status ?? null}::text, ${q.limit}::int) page
@@ -98,15 +130,19 @@ export function createFindingsRepo(db: Db) {
     return rows
   }
 
-  async function list(q: FindingQuery, summary: boolean): Promise<FindingRow[]> {
+  async function list(q: FindingQuery, summary: boolean): Promise<Record<string, unknown>[]> {
     const order = orderOf(q.sort)
     // An OU (with severity and status) is the portal's hot filter: read it by index ranges.
     if (q.ouId && !order && !q.ruleIds?.length && !q.accountId && !q.resource && !hasDates(q)) {
       return listInOu(q, summary)
     }
-    let query = (
-      summary ? db.selectFrom('findings').select(SUMMARY_COLUMNS) : db.selectFrom('findings').selectAll()
-    ) as SelectQueryBuilder<Database, 'findings', FindingRow>
+    let query = (summary
+      ? db.selectFrom('findings').select([...SUMMARY_COLUMNS, ...SUMMARY_TIMES.map((t) => utcText(t).as(t))])
+      : db.selectFrom('findings').selectAll()) as unknown as SelectQueryBuilder<
+      Database,
+      'findings',
+      Record<string, unknown>
+    >
     if (q.ruleIds?.length) query = query.where('rule_id', 'in', q.ruleIds)
     if (q.minSeverity) {
       query = query.where('severity', 'in', SEVERITY_ORDER.slice(SEVERITY_ORDER.indexOf(q.minSeverity)))
@@ -134,13 +170,13 @@ export function createFindingsRepo(db: Db) {
      * By default paged by id, which is stable while findings change status; with a sort, by
      * (key, id), which stays exact while keys change (a row may then move across pages).
      */
-    list(q: FindingQuery): Promise<FindingRow[]> {
-      return list(q, false)
+    async list(q: FindingQuery): Promise<FindingRow[]> {
+      return (await list(q, false)) as FindingRow[]
     },
 
-    /** As `list`, without the evidence: what the findings list and its CSV export carry. */
-    listSummaries(q: FindingQuery): Promise<FindingSummaryRow[]> {
-      return list(q, true)
+    /** As `list`, as the findings list and its CSV export carry them (`FindingSummaryRow`). */
+    async listSummaries(q: FindingQuery): Promise<FindingSummaryRow[]> {
+      return (await list(q, true)).map(summaryRow)
     },
 
     get(id: string) {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
 import { parse } from 'csv-parse/sync'
+import { sql } from 'kysely'
 import { SEVERITY_ORDER, type Severity } from '../../src/store/findings-repo.js'
 import { createTestContext, type TestContext } from '../helpers/context.js'
 
@@ -176,6 +177,18 @@ describe('GET /v1/findings: first/last seen and sort', () => {
   test('a list item is the finding without its evidence; include=evidence adds it, as GET /:id has it', async () => {
     const page = (await get('/v1/findings?ouId=r-ab12&severity=low&limit=5')).json()
     assert.equal(page.items.length, 5)
+    // Stored times carry microseconds (or fewer digits): the list writes them as GET /:id does.
+    const times = ['2026-10-02 03:04:05.678901+00', '2026-10-02 03:04:05+00', '2026-10-02 03:04:05.1+00']
+    for (const [i, at] of times.entries())
+      await sql`UPDATE findings SET resolved_at = ${at}::timestamptz WHERE id = ${page.items[i].id}`.execute(
+        ctx.store.handle.db,
+      )
+    const again = (await get('/v1/findings?ouId=r-ab12&severity=low&limit=5')).json()
+    assert.deepEqual(
+      again.items.slice(0, 3).map((f: { resolvedAt: string }) => f.resolvedAt),
+      ['2026-10-02T03:04:05.678Z', '2026-10-02T03:04:05.000Z', '2026-10-02T03:04:05.100Z'],
+    )
+    page.items = again.items
     for (const item of page.items) {
       assert.equal('evidence' in item, false, JSON.stringify(item))
       const one = (await get(`/v1/findings/${item.id}`)).json()

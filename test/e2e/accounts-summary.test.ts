@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test'
 import { parse } from 'csv-parse/sync'
 import { CSV_COLUMNS, findingsCsv } from '../../src/api/routes/findings/csv.js'
 import { createSourceResolver } from '../../src/sources/resolver.js'
-import type { FindingRow } from '../../src/store/schema.js'
+import type { FindingSummaryRow } from '../../src/store/findings-repo.js'
 import { createTestContext, type TestContext, waitForSweep } from '../helpers/context.js'
 import { beforeAndFixed } from '../helpers/demo-variants.js'
 
@@ -347,10 +347,10 @@ describe('accounts, summary, sweep diff and CSV export', () => {
       ou_path: 'o/r/',
       resource_arn: 'arn',
       title: 't',
-      first_seen_at: new Date(0),
-      last_seen_at: new Date(0),
+      first_seen_at: '1970-01-01T00:00:00.000Z',
+      last_seen_at: '1970-01-01T00:00:00.000Z',
       resolved_at: null,
-    })) as unknown as FindingRow[]
+    })) as unknown as FindingSummaryRow[]
     const calls: Array<[string | undefined, number]> = []
     const pager = async (after: string | undefined, limit: number) => {
       calls.push([after, limit])

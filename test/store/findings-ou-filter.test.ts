@@ -191,13 +191,20 @@ for (const kind of STORE_KINDS) {
       assert.deepEqual(await store.findings.list({ ouId: 'ou-ab12-newaaaa1', limit: 10 }), [])
     })
 
-    test('summaries are the rows without their evidence', async () => {
+    test('summaries are the rows without their evidence, times as ISO text', async () => {
       const q = { ouId: top[1]!, minSeverity: 'low' as const, limit: 20 }
       const full = await store.findings.list(q)
       const summaries = await store.findings.listSummaries(q)
+      const iso = (d: Date | null) => d?.toISOString() ?? null
       assert.deepEqual(
         summaries,
-        full.map(({ evidence: _, ...rest }) => rest),
+        full.map(({ evidence: _, suppressed_at: __, ...rest }) => ({
+          ...rest,
+          first_seen_at: rest.first_seen_at.toISOString(),
+          last_seen_at: rest.last_seen_at.toISOString(),
+          resolved_at: iso(rest.resolved_at),
+          suppressed_until: iso(rest.suppressed_until),
+        })),
       )
       const walked = await store.findings.listSummaries({ ouId: 'r-ab12', limit: 5 })
       assert.equal(walked.length, 5)

@@ -39,9 +39,9 @@ function csvLine(f: FindingRow): string {
     f.ou_path,
     f.resource_arn,
     f.title,
-    f.first_seen_at.toISOString(),
-    f.last_seen_at.toISOString(),
-    f.resolved_at?.toISOString() ?? '',
+    f.first_seen_at,
+    f.last_seen_at,
+    f.resolved_at ?? '',
   ]
     .map(csvField)
     .join(',')}\r\n`

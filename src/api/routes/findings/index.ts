@@ -151,7 +151,7 @@ const isCursor = (v: unknown): v is ListCursor => {
   return FINDING_SORTS.includes(c.s as FindingSort) && c.s !== 'id' && isSortKey(c.s as FindingSort, c.k)
 }
 
-function cursorOf(row: FindingSummaryRow, sort: FindingSort): ListCursor {
+function cursorOf(row: FindingRow | FindingSummaryRow, sort: FindingSort): ListCursor {
   return sort === 'id' ? { i: row.id } : { i: row.id, s: sort, k: sortKeyOf(row, sort) }
 }
 
@@ -192,24 +192,32 @@ function summaryView(f: FindingSummaryRow) {
     accountName: f.account_name,
     ouPath: f.ou_path,
     resourceArn: f.resource_arn,
-    firstSeenAt: f.first_seen_at.toISOString(),
-    lastSeenAt: f.last_seen_at.toISOString(),
+    firstSeenAt: f.first_seen_at,
+    lastSeenAt: f.last_seen_at,
     firstSeenSweep: f.first_seen_sweep,
     lastSeenSweep: f.last_seen_sweep,
-    resolvedAt: f.resolved_at?.toISOString() ?? null,
+    resolvedAt: f.resolved_at,
     suppression:
       f.status === 'suppressed'
         ? {
             reason: f.suppressed_reason ?? '',
             by: f.suppressed_by,
-            until: f.suppressed_until?.toISOString() ?? null,
+            until: f.suppressed_until,
           }
         : null,
   }
 }
 
+/** A whole finding: its summary with the times written out, and its evidence. */
 function view(f: FindingRow) {
-  return { ...summaryView(f), evidence: f.evidence as Record<string, unknown> }
+  const summary = summaryView({
+    ...f,
+    first_seen_at: f.first_seen_at.toISOString(),
+    last_seen_at: f.last_seen_at.toISOString(),
+    resolved_at: f.resolved_at?.toISOString() ?? null,
+    suppressed_until: f.suppressed_until?.toISOString() ?? null,
+  })
+  return { ...summary, evidence: f.evidence as Record<string, unknown> }
 }
 
 function sendCsv(reply: FastifyReply, body: Readable) {
@@ -328,12 +336,14 @@ export async function findingRoutes(app: FastifyInstance, deps: { store: Store; 
         return sendCsv(reply, findingsCsv(list, { after: from, next: (row) => cursorOf(row, sort) }))
       }
       const limit = q.limit ?? 50
-      const rows = withEvidence
+      const rows: (FindingRow | FindingSummaryRow)[] = withEvidence
         ? await store.findings.list(position(from, limit + 1))
         : await list(from, limit + 1)
       const page = rows.slice(0, limit)
       return {
-        items: withEvidence ? (page as FindingRow[]).map(view) : page.map(summaryView),
+        items: withEvidence
+          ? (page as FindingRow[]).map(view)
+          : (page as FindingSummaryRow[]).map(summaryView),
         nextCursor: rows.length > limit ? encodeCursor(cursorOf(page.at(-1)!, sort)) : null,
       }
     },
