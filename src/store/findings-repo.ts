@@ -109,7 +109,7 @@ function summaryRow(row: Record<string, unknown>): FindingSummaryRow {
 export function createFindingsRepo(db: Db) {
   /**
    * A page of an OU's findings (with severity and status filters) in id order, in one statement:
-   * finding_ids_in_ou (migration 0012) merges the OU's (path × severity) ranges of
+   * finding_ids_in_ou (migrations 0012, 0015) merges the OU's (path × severity) ranges of
    * findings_ou_severity_idx, its paths read from finding_ou_paths. Rows a concurrent sweep adds
    * are seen by the next read, as rows inserted before a cursor are.
    */
