@@ -241,6 +241,8 @@ export async function readAccountTags(
     const full = batch
     batch = new Map()
     saved = saved.then(() => onBatch(full))
+    // Handled here so a failed save cannot crash the process before the read ends; awaited below.
+    saved.catch(() => {})
   }
   let failure: unknown
   await Promise.all(

@@ -10,8 +10,10 @@ import {
 } from '@aws-sdk/client-organizations'
 import { mockClient } from 'aws-sdk-client-mock'
 import { AwsCallError } from '../../src/aws/errors.js'
+import { readAccountTags } from '../../src/aws/organization-reader.js'
+import { OrganizationsThrottle } from '../../src/aws/organizations-throttle.js'
 import { buildOrgTree } from '../../src/org/tree.js'
-import { awsError, testSource } from './helpers.js'
+import { awsError, FAST_RATES, testSource } from './helpers.js'
 import { arn, installOrganization, MGMT, OU_A, OU_B, OU_C, ROOT } from './org-world.js'
 
 const org = mockClient(OrganizationsClient)
@@ -134,6 +136,32 @@ describe('readOrganization', () => {
     assert.equal(read.read, 0)
     assert.deepEqual(batches, [])
     assert.match(read.warning ?? '', /^account tags not read: .*AccessDeniedException: no tags for you/)
+  })
+
+  test('a batch that cannot be saved fails the tag read, without crashing the process', async () => {
+    const ids = ['200000000002', '300000000003', '400000000004', MGMT]
+    const deps = {
+      client: new OrganizationsClient({ region: 'us-east-1' }),
+      throttle: new OrganizationsThrottle({ rates: FAST_RATES }),
+    }
+    // The first account answers at once, the others later: its save fails while they are read.
+    org.on(ListTagsForResourceCommand).callsFake(async (input: { ResourceId?: string }) => {
+      if (input.ResourceId !== ids[0]) await new Promise((resolve) => setTimeout(resolve, 50))
+      return { Tags: [] }
+    })
+    let saves = 0
+    // One account per batch.
+    const read = readAccountTags(
+      deps,
+      ids,
+      async () => {
+        saves++
+        throw new Error('database went away')
+      },
+      1,
+    )
+    await assert.rejects(read, /database went away/)
+    assert.equal(saves, 1, 'nothing more is saved after a failed save')
   })
 
   test('throttling of the tag read that outlived the SDK retries is thrown (the job retries)', async () => {

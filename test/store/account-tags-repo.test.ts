@@ -15,14 +15,14 @@ for (const kind of STORE_KINDS) {
     test('saved tags are given back; a second read replaces them', async () => {
       const day = new Date('2026-11-30T00:00:00Z')
       await store.accountTags.save(
-        new Map([
+        new Map<string, Record<string, string>>([
           ['111111111111', { owner: 'team-a' }],
           ['222222222222', {}],
         ]),
         day,
       )
       await store.accountTags.save(
-        new Map([['111111111111', { owner: 'team-b', 'cost-centre': 'cc-1' }]]),
+        new Map<string, Record<string, string>>([['111111111111', { owner: 'team-b', 'cost-centre': 'cc-1' }]]),
         day,
       )
       const kept = await store.accountTags.get(['111111111111', '222222222222', '333333333333'])
