@@ -110,23 +110,19 @@ export function createFindingsRepo(db: Db) {
   /**
    * A page of an OU's findings (with severity and status filters) in id order, in one statement:
    * finding_ids_in_ou (migrations 0012, 0015) merges the OU's (path × severity) ranges of
-   * findings_ou_severity_idx, its paths read from finding_ou_paths. Rows a concurrent sweep adds
-   * are seen by the next read, as rows inserted before a cursor are.
+   * findings_ou_severity_idx, its paths read from finding_ou_paths; finding_summaries_in_ou (0016)
+   * reads the page's rows as SUMMARY_COLUMNS and SUMMARY_TIMES with a plan kept per connection.
+   * Rows a concurrent sweep adds are seen by the next read, as rows inserted before a cursor are.
    */
   async function listInOu(q: FindingQuery, summary: boolean): Promise<Record<string, unknown>[]> {
     const severities = SEVERITY_ORDER.slice(q.minSeverity ? SEVERITY_ORDER.indexOf(q.minSeverity) : 0)
-    const columns = summary
-      ? sql.join([
-          ...SUMMARY_COLUMNS.map((c) => sql.ref(`f.${c}`)),
-          ...SUMMARY_TIMES.map((t) => sql`${utcText(`f.${t}`)} AS ${sql.ref(t)}`),
-        ])
-      : sql`f.*`
-    const { rows } = await sql<Record<string, unknown>>`
-      SELECT ${columns}
-      FROM finding_ids_in_ou(${q.ouId}, ${[...severities]}::text[], ${q.after ?? null}::uuid,
-        ${q.status ?? null}::text, ${q.limit}::int) page
-      JOIN findings f ON f.id = page.id
-      ORDER BY page.id`.execute(db)
+    const args = sql`${q.ouId}, ${[...severities]}::text[], ${q.after ?? null}::uuid, ${q.status ?? null}::text, ${q.limit}::int`
+    const { rows } = summary
+      ? await sql<Record<string, unknown>>`SELECT * FROM finding_summaries_in_ou(${args})`.execute(db)
+      : await sql<Record<string, unknown>>`
+          SELECT f.* FROM finding_ids_in_ou(${args}) page
+          JOIN findings f ON f.id = page.id
+          ORDER BY page.id`.execute(db)
     return rows
   }
 
