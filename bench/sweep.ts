@@ -3,10 +3,10 @@
  * (API → BullMQ → workers → PostgreSQL), with the AWS SDK talking to the simulated AWS
  * (bench/sim-aws) over HTTP with per-call latency and AWS-style throttling.
  *
- *   npm run bench -- sweep --accounts 1000 --users 50 --roles 200 --policies 100 --latency 50 --concurrency 16
+ *   npm run bench -- sweep --accounts 1000 --users 50 --roles 200 --policies 100 --latency 50
  *
  * Options: --accounts --users --roles --policies --latency (ms per call) --concurrency (accounts
- * in flight per worker) --workers (worker processes) --seed --misconfig (share, 0–1)
+ * in flight per worker, default 16) --workers (worker processes, default 2: one per core here) --seed --misconfig (share, 0–1)
  * --ou-depth --ou-branching --throttle-share (share of calls throttled at random)
  * --regions (comma list) --cpu-prof (V8 profiles of the API and workers, into a directory under the OS temp dir)
  * --scope (collect only the first N accounts: the organization is still read whole, which is
@@ -35,7 +35,7 @@ const { values: args } = parseArgs({
     policies: { type: 'string', default: '100' },
     latency: { type: 'string', default: '50' },
     concurrency: { type: 'string', default: '16' },
-    workers: { type: 'string', default: '1' },
+    workers: { type: 'string', default: '2' },
     seed: { type: 'string', default: '1' },
     misconfig: { type: 'string', default: '0.1' },
     'ou-depth': { type: 'string', default: '3' },
