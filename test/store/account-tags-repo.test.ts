@@ -22,7 +22,9 @@ for (const kind of STORE_KINDS) {
         day,
       )
       await store.accountTags.save(
-        new Map<string, Record<string, string>>([['111111111111', { owner: 'team-b', 'cost-centre': 'cc-1' }]]),
+        new Map<string, Record<string, string>>([
+          ['111111111111', { owner: 'team-b', 'cost-centre': 'cc-1' }],
+        ]),
         day,
       )
       const kept = await store.accountTags.get(['111111111111', '222222222222', '333333333333'])
