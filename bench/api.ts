@@ -31,7 +31,7 @@ import { openStore } from '../src/store/index.js'
 import { machineBusyCores, startCpuProbe } from './lib/api-cpu.js'
 import { loadDataset, orgShape } from './lib/api-dataset.js'
 import { explainFindings, type PlanSummary } from './lib/api-explain.js'
-import { pacedLoad } from './lib/api-load.js'
+import { type PacedResult, pacedLoad } from './lib/api-load.js'
 import { startApiServer } from './lib/api-server.js'
 import { type Figure, printTable, writeResults } from './lib/eval-report.js'
 
@@ -125,6 +125,8 @@ interface RunResult {
   cpuMsPerRequest: { api?: number; postgres?: number }
   /** 1-minute load average before and after the run: above ~2 other work shared the cores. */
   loadAverage: { before: number; after: number }
+  /** Poisson runs: how late the client started requests (counted in their latency). */
+  startLagMs?: { p50: number; p99: number; max: number }
 }
 
 async function run(
@@ -139,7 +141,7 @@ async function run(
   const probe = startCpuProbe(pids.api, pids.pg)
   const machine = machineBusyCores()
   const arrivals = s.overallRate ? (s.arrivals ?? 'poisson') : 'closed-loop'
-  const r =
+  const r: Omit<PacedResult, 'startLagMs'> & Partial<Pick<PacedResult, 'startLagMs'>> =
     arrivals === 'poisson'
       ? await pacedLoad({
           url: base,
@@ -198,6 +200,7 @@ async function run(
       ...(pgMs !== undefined ? { postgres: pgMs } : {}),
     },
     loadAverage: { before: round2(loadBefore), after: round2(loadavg()[0]!) },
+    ...(r.startLagMs ? { startLagMs: r.startLagMs } : {}),
   }
 }
 
@@ -331,7 +334,7 @@ function report(
         value: r.latencyMs.p50,
         unit: `ms / ${r.latencyMs.p99} ms`,
         ...(r === fixed ? { target: 'p99 <= 25 ms' } : {}),
-        note: `CPU ms per request: api ${r.cpuMsPerRequest.api ?? '?'}, postgres ${r.cpuMsPerRequest.postgres ?? '?'}; cores: api ${r.cpuCores.api ?? '?'}, postgres ${r.cpuCores.postgres ?? '?'}, autocannon ${r.cpuCores.loadGenerator}, other processes ${othersCores(r)}; load ${r.loadAverage.before} → ${r.loadAverage.after}${r.non2xx + r.errors ? `; ${r.non2xx} non-2xx, ${r.errors} errors` : ''}`,
+        note: `CPU ms per request: api ${r.cpuMsPerRequest.api ?? '?'}, postgres ${r.cpuMsPerRequest.postgres ?? '?'}; cores: api ${r.cpuCores.api ?? '?'}, postgres ${r.cpuCores.postgres ?? '?'}, autocannon ${r.cpuCores.loadGenerator}, other processes ${othersCores(r)}; load ${r.loadAverage.before} → ${r.loadAverage.after}${r.startLagMs ? `; client start lag p99 ${r.startLagMs.p99} ms` : ''}${r.non2xx + r.errors ? `; ${r.non2xx} non-2xx, ${r.errors} errors` : ''}`,
       },
     )
   }

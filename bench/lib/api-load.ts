@@ -22,6 +22,11 @@ export interface PacedResult {
   errors: number
   /** Requests still unanswered 10 s after the last was scheduled. */
   timeouts: number
+  /**
+   * How late this client started requests after their scheduled times (its timers and its own
+   * work on shared cores): part of the latency that is not the server's.
+   */
+  startLagMs: { p50: number; p99: number; max: number }
 }
 
 /** A small seeded generator (mulberry32): the same arrival times on every run. */
@@ -54,6 +59,7 @@ export async function pacedLoad(opts: {
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.connections })
   const random = seeded(opts.seed ?? 42)
   const latencies: number[] = []
+  const lags: number[] = []
   let non2xx = 0
   let errors = 0
   let inflight = 0
@@ -66,6 +72,7 @@ export async function pacedLoad(opts: {
   }
   const fire = (scheduled: number, path: string) => {
     inflight++
+    lags.push(performance.now() - scheduled)
     const req = http.request(
       { agent, hostname, port, path, headers: { authorization: `Bearer ${opts.token}` } },
       (res) => {
@@ -113,6 +120,7 @@ export async function pacedLoad(opts: {
   const timeouts = inflight
   agent.destroy()
   const sorted = latencies.sort((a, b) => a - b)
+  const lagSorted = lags.sort((a, b) => a - b)
   const mean = sorted.reduce((s, v) => s + v, 0) / (sorted.length || 1)
   return {
     requests: i,
@@ -127,5 +135,10 @@ export async function pacedLoad(opts: {
     non2xx,
     errors,
     timeouts,
+    startLagMs: {
+      p50: round1(percentile(lagSorted, 0.5)),
+      p99: round1(percentile(lagSorted, 0.99)),
+      max: round1(lagSorted.at(-1) ?? 0),
+    },
   }
 }
