@@ -203,6 +203,17 @@ describe('GET /v1/findings: first/last seen and sort', () => {
     )
     for (const item of full.items)
       assert.deepEqual(item, (await get(`/v1/findings/${item.id}`)).json(), 'the same as GET /:id')
+    // The CSV export of an OU reads the same rows, times written the same way.
+    const csv = await get('/v1/findings?ouId=r-ab12&severity=low&limit=5&format=csv')
+    const csvRows = parse(csv.body, { from_line: 2 }) as string[][]
+    const allLow = await all('ouId=r-ab12&severity=low', 50)
+    assert.deepEqual(
+      csvRows.map((r) => [r[0], r[9], r[10], r[11]]),
+      allLow.map((f) => {
+        const full = f as Json & { firstSeenAt: string; resolvedAt: string | null }
+        return [full.id, full.firstSeenAt, full.lastSeenAt, full.resolvedAt ?? '']
+      }),
+    )
     // Without an OU (another query path) too.
     const sorted = (await get('/v1/findings?sort=severity&limit=3&include=evidence')).json()
     assert.ok(sorted.items.every((f: { evidence?: unknown }) => typeof f.evidence === 'object'))
