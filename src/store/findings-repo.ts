@@ -109,8 +109,8 @@ function summaryRow(row: Record<string, unknown>): FindingSummaryRow {
 export function createFindingsRepo(db: Db) {
   /**
    * A page of an OU's findings (with severity and status filters) in id order, in one statement:
-   * finding_ids_in_ou (migrations 0012, 0015) merges the OU's (path × severity) ranges of
-   * findings_ou_severity_idx, its paths read from finding_ou_paths; finding_summaries_in_ou (0016)
+   * finding_ids_in_ou (migration 0012) merges the OU's (path × severity) ranges of
+   * findings_ou_severity_idx, its paths read from finding_ou_paths; finding_summaries_in_ou (0012)
    * reads the page's rows as SUMMARY_COLUMNS and SUMMARY_TIMES with a plan kept per connection.
    * Rows a concurrent sweep adds are seen by the next read, as rows inserted before a cursor are.
    */

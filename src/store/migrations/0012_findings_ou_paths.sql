@@ -27,25 +27,39 @@ CREATE TRIGGER findings_ou_paths_update AFTER UPDATE ON findings
 -- OU (its id anywhere in the path) at the given severities. The OU's paths × severities are
 -- ranges of findings_ou_severity_idx in id order; a merge of the ranges reads about page + ranges
 -- index entries, where taking `page` ids of each range and sorting them read page × ranges.
--- The merge has a fixed number of branches (8, 32 or 128, unused ones match nothing), so
--- PL/pgSQL keeps one generic plan per connection instead of planning a query of many branches
--- on every request. Beyond 128 ranges (a wide OU with no severity floor, where matches are
+-- The merge has a fixed number of branches (8, 16, 32, 64 or 128; unused ones match nothing), so
+-- PL/pgSQL keeps one generic plan per connection instead of planning a query of many branches on
+-- every request; every branch of that plan starts an index scan, used or not (about 5 µs each),
+-- hence several sizes. Beyond 128 ranges (a wide OU with no severity floor, where matches are
 -- dense) walking the table in id order finds a page sooner.
+-- The merge is kept to its plan whatever the statistics say: when index scans look dear (a
+-- visibility map that sweeps' updates keep clearing) the planner preferred a bitmap scan and a
+-- sort of every range, in parallel, reading the whole OU for each page (a fresh bench/api.ts
+-- database: 110,537 rows and 593 ms for a top-level OU). Sorts, bitmap scans and parallel workers
+-- are off inside the function, and each range is limited to a page.
 DO $do$
 DECLARE
-  branches text[];
+  sizes int[] := ARRAY[8, 16, 32, 64, 128];
+  cases text := '';
+  size int;
 BEGIN
-  SELECT array_agg(
-    (SELECT string_agg(format(
-      '(SELECT i.id FROM findings i WHERE i.ou_path = paths[%1$s] AND i.severity = sevs[%1$s]'
-      ' AND i.id > start_after AND (only_status IS NULL OR i.status = only_status) ORDER BY i.id)', n),
-      ' UNION ALL ') FROM generate_series(1, size) n) ORDER BY size)
-  INTO branches FROM unnest(ARRAY[8, 32, 128]) size;
+  FOREACH size IN ARRAY sizes LOOP
+    cases := cases || format(
+      E'\n      ELSIF ranges <= %s THEN\n        RETURN QUERY SELECT u.id FROM (%s) u ORDER BY u.id LIMIT page;',
+      size,
+      (SELECT string_agg(format(
+        '(SELECT i.id FROM findings i WHERE i.ou_path = paths[%1$s] AND i.severity = sevs[%1$s]'
+        ' AND i.id > start_after AND (only_status IS NULL OR i.status = only_status) ORDER BY i.id LIMIT page)', n),
+        ' UNION ALL ') FROM generate_series(1, size) n));
+  END LOOP;
   EXECUTE format($f$
-    CREATE FUNCTION finding_ids_in_ou(
+    CREATE OR REPLACE FUNCTION finding_ids_in_ou(
       ou text, severities text[], start_after uuid, only_status text, page int
     ) RETURNS TABLE (id uuid) LANGUAGE plpgsql STABLE ROWS 100
-    SET plan_cache_mode = force_generic_plan AS $body$
+    SET plan_cache_mode = force_generic_plan
+    SET enable_sort = off
+    SET enable_bitmapscan = off
+    SET max_parallel_workers_per_gather = 0 AS $body$
     DECLARE
       paths text[];
       sevs text[];
@@ -58,13 +72,7 @@ BEGIN
       WHERE strpos(p.path, '/' || ou || '/') > 0;
       ranges := coalesce(cardinality(paths), 0);
       IF ranges = 0 THEN
-        RETURN;
-      ELSIF ranges <= 8 THEN
-        RETURN QUERY SELECT u.id FROM (%s) u ORDER BY u.id LIMIT page;
-      ELSIF ranges <= 32 THEN
-        RETURN QUERY SELECT u.id FROM (%s) u ORDER BY u.id LIMIT page;
-      ELSIF ranges <= 128 THEN
-        RETURN QUERY SELECT u.id FROM (%s) u ORDER BY u.id LIMIT page;
+        RETURN;%s
       ELSE
         RETURN QUERY SELECT f.id FROM findings f
           WHERE f.id > start_after AND f.severity = ANY (severities)
@@ -73,6 +81,31 @@ BEGIN
           ORDER BY f.id LIMIT page;
       END IF;
     END
-    $body$ $f$, branches[1], branches[2], branches[3]);
+    $body$ $f$, cases);
 END
 $do$;
+
+-- A page of an OU's findings as the list carries them (no evidence, times as UTC text), read in
+-- PL/pgSQL so that its plan is kept per connection like finding_ids_in_ou's: the statement that
+-- joined those ids to findings was planned again on every request (0.13 ms of PostgreSQL CPU of
+-- about 0.6 in bench/api.ts). Columns as FindingSummaryRow in findings-repo.ts has them.
+CREATE FUNCTION finding_summaries_in_ou(
+  ou text, severities text[], start_after uuid, only_status text, page int
+) RETURNS TABLE (
+  id uuid, fingerprint text, rule_id text, account_id text, account_name text, ou_path text,
+  resource_arn text, severity text, status text, title text, first_seen_sweep uuid,
+  last_seen_sweep uuid, suppressed_reason text, suppressed_by text, first_seen_at text,
+  last_seen_at text, resolved_at text, suppressed_until text
+) LANGUAGE plpgsql STABLE ROWS 100
+SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+  RETURN QUERY
+  SELECT f.id, f.fingerprint, f.rule_id, f.account_id, f.account_name, f.ou_path, f.resource_arn,
+    f.severity, f.status, f.title, f.first_seen_sweep, f.last_seen_sweep, f.suppressed_reason,
+    f.suppressed_by, (f.first_seen_at AT TIME ZONE 'UTC')::text, (f.last_seen_at AT TIME ZONE 'UTC')::text,
+    (f.resolved_at AT TIME ZONE 'UTC')::text, (f.suppressed_until AT TIME ZONE 'UTC')::text
+  FROM finding_ids_in_ou(ou, severities, start_after, only_status, page) p
+  JOIN findings f ON f.id = p.id
+  ORDER BY p.id;
+END
+$$;
