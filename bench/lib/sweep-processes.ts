@@ -42,6 +42,9 @@ function procUsage(pid: number): { peakRssMb: number; cpuSeconds: number } {
   }
 }
 
+/** The heap sizing the Docker image gives every Orgwarden process (Dockerfile, NODE_OPTIONS). */
+const HEAP_FLAGS = ['--max-semi-space-size=64', '--max-old-space-size=1024']
+
 export function startProcess(
   role: 'api' | 'worker',
   env: Record<string, string>,
@@ -51,7 +54,7 @@ export function startProcess(
   const profile = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : []
   const child: ChildProcess = spawn(
     process.execPath,
-    [...profile, '--import', 'tsx', 'bin/orgwarden.ts', role],
+    [...profile, ...HEAP_FLAGS, '--import', 'tsx', 'bin/orgwarden.ts', role],
     {
       env: { ...process.env, ...env, ORGWARDEN_DATA_DIR: dataDir },
       stdio: ['ignore', 'inherit', 'inherit'],
