@@ -10,6 +10,7 @@ describe('configuration', () => {
     assert.equal(c.dataDir, './data')
     assert.equal(c.auditRoleName, 'OrgwardenAudit')
     assert.deepEqual(c.allowedRegions, ['us-east-1', 'eu-west-1'])
+    assert.equal(c.accountTagsMaxAgeHours, 24)
   })
 
   test('values are typed and lists are split and trimmed', () => {
@@ -34,6 +35,7 @@ describe('configuration', () => {
     ['ORGWARDEN_ALLOWED_REGIONS', 'us-east-1,mars-north-1'],
     ['ORGWARDEN_AUDIT_ROLE_NAME', 'has spaces'],
     ['ORGWARDEN_ADMIN_TOKEN', 'short'],
+    ['ORGWARDEN_ACCOUNT_TAGS_MAX_AGE_HOURS', '-1'],
   ]
   for (const [name, value] of bad) {
     test(`${name}=${value} stops the start with a message naming ${name}`, () => {
