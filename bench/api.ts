@@ -21,7 +21,6 @@
  */
 
 import { randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
@@ -34,6 +33,7 @@ import { explainFindings, type PlanSummary } from './lib/api-explain.js'
 import { type PacedResult, pacedLoad } from './lib/api-load.js'
 import { startApiServer } from './lib/api-server.js'
 import { type Figure, printTable, writeResults } from './lib/eval-report.js'
+import { postmasterPid } from './lib/postgres-cpu.js'
 
 const { values: args } = parseArgs({
   options: {
@@ -79,20 +79,6 @@ async function dropDatabase(admin: string, name: string) {
   await c.connect()
   await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
   await c.end()
-}
-
-/** The PostgreSQL server's process id, to count its backends' CPU. */
-async function postmasterPid(admin: string): Promise<number | undefined> {
-  const c = new pg.Client({ connectionString: admin })
-  await c.connect()
-  try {
-    const dir = (await c.query('SHOW data_directory')).rows[0].data_directory as string
-    return Number(readFileSync(`${dir}/postmaster.pid`, 'utf8').split('\n')[0])
-  } catch {
-    return undefined
-  } finally {
-    await c.end()
-  }
 }
 
 interface Scenario {
