@@ -268,9 +268,7 @@ export async function readAccountTags(
   if (batch.size > 0) flush()
   await saved
   if (failure === undefined) return { read }
-  const warnings: string[] = []
-  await context(warnings, 'account tags', () => Promise.reject(failure), undefined)
-  return { read, warning: warnings[0] }
+  return { read, warning: refusal('account tags', failure) }
 }
 
 /** Core reads: every failure is thrown, as an AwsCallError that names the call and its kind. */
@@ -288,13 +286,16 @@ async function context<T>(warnings: string[], what: string, read: () => Promise<
   try {
     return await read()
   } catch (err) {
-    const kind = classifyError(err)
-    if (kind === 'denied' || kind === 'refused') {
-      const failure = new AwsCallError(`organizations (${what})`, kind, err)
-      warnings.push(`${what} not read: ${failure.message}`)
-      return fallback
-    }
-    if (kind === 'unknown') throw err
-    throw new AwsCallError(`organizations (${what})`, kind, err, 'reading the organization')
+    warnings.push(refusal(what, err))
+    return fallback
   }
+}
+
+/** The warning for a refused context read; any other failure is thrown, named. */
+function refusal(what: string, err: unknown): string {
+  const kind = classifyError(err)
+  if (kind === 'denied' || kind === 'refused')
+    return `${what} not read: ${new AwsCallError(`organizations (${what})`, kind, err).message}`
+  if (kind === 'unknown') throw err
+  throw new AwsCallError(`organizations (${what})`, kind, err, 'reading the organization')
 }
