@@ -23,6 +23,17 @@ export interface QueueOptions {
 const KEEP_COMPLETED = { age: 24 * 3600, count: 10_000 }
 const KEEP_FAILED = { age: 7 * 24 * 3600, count: 10_000 }
 
+/** A job with a stable id (enqueueing twice adds it once), retried with exponential backoff. */
+function retried(jobId: string, attempts: number, firstDelayMs: number) {
+  return {
+    jobId,
+    attempts,
+    backoff: { type: 'exponential', delay: firstDelayMs },
+    removeOnComplete: KEEP_COMPLETED,
+    removeOnFail: KEEP_FAILED,
+  }
+}
+
 export function createQueues(connection: Redis, opts: QueueOptions) {
   const base = { connection, prefix: opts.prefix }
   const sweeps = new Queue<SweepJobData>(QUEUE.sweeps, base)
@@ -42,32 +53,12 @@ export function createQueues(connection: Redis, opts: QueueOptions) {
     all,
 
     enqueueSweep(sweepId: string) {
-      return sweeps.add(
-        JOB.sweep,
-        { sweepId },
-        {
-          jobId: sweepJobId(sweepId),
-          attempts: 3,
-          backoff: { type: 'exponential', delay: 2_000 },
-          removeOnComplete: KEEP_COMPLETED,
-          removeOnFail: KEEP_FAILED,
-        },
-      )
+      return sweeps.add(JOB.sweep, { sweepId }, retried(sweepJobId(sweepId), 3, 2_000))
     },
 
     /** The sweep's account tag refresh: one job per sweep, retried a little, never failing the sweep. */
     enqueueTagRefresh(sweepId: string) {
-      return sweeps.add(
-        JOB.tags,
-        { sweepId },
-        {
-          jobId: tagsJobId(sweepId),
-          attempts: 3,
-          backoff: { type: 'exponential', delay: 5_000 },
-          removeOnComplete: KEEP_COMPLETED,
-          removeOnFail: KEEP_FAILED,
-        },
-      )
+      return sweeps.add(JOB.tags, { sweepId }, retried(tagsJobId(sweepId), 3, 5_000))
     },
 
     /**
@@ -80,24 +71,18 @@ export function createQueues(connection: Redis, opts: QueueOptions) {
         name: JOB.finalize,
         queueName: QUEUE.sweeps,
         data: { sweepId },
-        opts: {
-          jobId: finalizeJobId(sweepId),
-          attempts: 5,
-          backoff: { type: 'exponential', delay: 1_000 },
-          removeOnComplete: KEEP_COMPLETED,
-          removeOnFail: KEEP_FAILED,
-        },
+        opts: retried(finalizeJobId(sweepId), 5, 1_000),
         children: accountIds.map((accountId) => ({
           name: JOB.account,
           queueName: QUEUE.accounts,
           data: { sweepId, accountId },
           opts: {
-            jobId: accountJobId(sweepId, accountId),
-            attempts: opts.accountAttempts,
-            backoff: { type: 'exponential', delay: opts.accountBackoffMs ?? 2_000 },
+            ...retried(
+              accountJobId(sweepId, accountId),
+              opts.accountAttempts,
+              opts.accountBackoffMs ?? 2_000,
+            ),
             ignoreDependencyOnFailure: true,
-            removeOnComplete: KEEP_COMPLETED,
-            removeOnFail: KEEP_FAILED,
           },
         })),
       })
