@@ -15,20 +15,11 @@ import {
   type TestContext,
   waitForSweep,
 } from '../helpers/context.js'
+import { waitFor } from '../helpers/wait.js'
 
 const DEMO = { type: 'snapshot', name: 'demo-org' }
 const EVERY_SECOND = '* * * * * *'
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const v = await check()
-    if (v !== undefined) return v
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(100)
-  }
-}
 
 const scheduleSweeps = (ctx: TestContext, scheduleId: string) =>
   ctx.store.handle.db

@@ -15,6 +15,7 @@ import type { CallStats } from '../../src/aws/call-stats.js'
 import { createSourceResolver } from '../../src/sources/resolver.js'
 import { FAST_RATES } from '../aws/helpers.js'
 import { createTestContext, type TestContext, waitForSweep } from '../helpers/context.js'
+import { waitFor } from '../helpers/wait.js'
 
 const REGIONS = ['us-east-1', 'eu-west-1']
 const THROTTLED_FIRST = [
@@ -78,6 +79,19 @@ describe('a sweep through the simulated AWS', () => {
   let missing: string
   const previousEndpoint = process.env.AWS_ENDPOINT_URL
 
+  /** POST /v1/sweeps for the AWS source, and the sweep once it has ended. */
+  async function sweepAws() {
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/sweeps',
+      headers: ctx.auth(),
+      payload: { source: { type: 'aws' } },
+    })
+    assert.equal(res.statusCode, 202, res.body)
+    const id = res.json().id as string
+    return { id, sweep: await waitForSweep(ctx, id, 90_000) }
+  }
+
   before(async () => {
     sim = await startSimAws({
       seed: 7,
@@ -115,15 +129,7 @@ describe('a sweep through the simulated AWS', () => {
       },
     })
     ctx = await createTestContext({ store: 'postgres', sources, allowedRegions: REGIONS })
-    const res = await ctx.app.inject({
-      method: 'POST',
-      url: '/v1/sweeps',
-      headers: ctx.auth(),
-      payload: { source: { type: 'aws' } },
-    })
-    assert.equal(res.statusCode, 202, res.body)
-    sweepId = res.json().id
-    sweep = await waitForSweep(ctx, sweepId, 90_000)
+    ;({ id: sweepId, sweep } = await sweepAws())
     const list = await ctx.app.inject({
       method: 'GET',
       url: `/v1/sweeps/${sweepId}/accounts?limit=100`,
@@ -255,11 +261,11 @@ describe('a sweep through the simulated AWS', () => {
   test('account tags: read beside the account phase, kept, and given to the next sweep without asking again', async () => {
     const accountIds = sim.org.accounts.map((a) => a.id)
     // The tag job runs beside the account phase; it may end after the sweep does.
-    const deadline = Date.now() + 20_000
-    while ((await ctx.store.accountTags.get(accountIds)).size < accountIds.length) {
-      assert.ok(Date.now() < deadline, 'the account tags were never all kept')
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
+    await waitFor(
+      'every account tag kept',
+      async () => (await ctx.store.accountTags.get(accountIds)).size === accountIds.length,
+      20_000,
+    )
     const expected = (id: string) => {
       const account = sim.org.accountById.get(id)!
       return {
@@ -278,25 +284,20 @@ describe('a sweep through the simulated AWS', () => {
 
     const tagCalls = sim.stats.calls['organizations:ListTagsForResource']
     assert.equal(tagCalls, accountIds.length)
-    const second = await ctx.app.inject({
-      method: 'POST',
-      url: '/v1/sweeps',
-      headers: ctx.auth(),
-      payload: { source: { type: 'aws' } },
-    })
-    assert.equal(second.statusCode, 202, second.body)
-    const secondId = second.json().id as string
-    assert.equal((await waitForSweep(ctx, secondId, 90_000)).status, 'completed')
+    const second = await sweepAws()
+    assert.equal(second.sweep.status, 'completed')
+    const secondId = second.id
     const snapshot = await ctx.store.sweeps.orgSnapshot(secondId)
     assert.deepEqual(snapshot?.accounts.find((a) => a.id === clean)?.tags, expected(clean))
     // Read less than a day ago: kept, not asked for again (the tag job finds nothing stale).
-    const settled = Date.now() + 20_000
-    let state = await ctx.queues.sweeps.getJobState(`tags-${secondId}`)
-    while (state !== 'completed' && state !== 'failed') {
-      assert.ok(Date.now() < settled, `the second sweep's tag job is still ${state}`)
-      await new Promise((resolve) => setTimeout(resolve, 100))
-      state = await ctx.queues.sweeps.getJobState(`tags-${secondId}`)
-    }
+    const state = await waitFor(
+      "the second sweep's tag job to end",
+      async () => {
+        const s = await ctx.queues.sweeps.getJobState(`tags-${secondId}`)
+        return s === 'completed' || s === 'failed' ? s : undefined
+      },
+      20_000,
+    )
     assert.equal(state, 'completed')
     assert.equal(sim.stats.calls['organizations:ListTagsForResource'], tagCalls)
   })
