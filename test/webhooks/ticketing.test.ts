@@ -42,6 +42,9 @@ for (const kind of STORE_KINDS) {
       assert.equal(res.statusCode, 201, res.body)
       return res.json() as { id: string }
     }
+    /** A Jira subscription to project SEC at `url`, with the given transition settings. */
+    const subscribeJira = (url: string, jira: Record<string, unknown> = {}) =>
+      subscribe({ format: 'jira', url, jira: { projectKey: 'SEC', ...jira } })
 
     /** A finding event as a sweep records it, queued on the webhooks queue; returns the delivery id. */
     const queue = async (webhookId: string, f: Finding, kind: FindingEventKind, settings = SETTINGS) => {
@@ -102,11 +105,7 @@ for (const kind of STORE_KINDS) {
     test('jira: opened creates one issue; resolved comments on it and transitions it; reopened comments', async () => {
       const fake = await startFakeTicketing()
       try {
-        const wh = await subscribe({
-          format: 'jira',
-          url: fake.jira,
-          jira: { projectKey: 'SEC', resolveTransitionId: '31' },
-        })
+        const wh = await subscribeJira(fake.jira, { resolveTransitionId: '31' })
         const f = newFinding()
         const opened = await deliver(wh.id, f, 'opened')
         assert.equal(opened.status, 'succeeded', opened.lastError)
@@ -146,7 +145,7 @@ for (const kind of STORE_KINDS) {
     test('jira: a create whose answer was lost is found by its label on the retry, not created twice', async () => {
       const fake = await startFakeTicketing({ loseAnswers: 1 })
       try {
-        const wh = await subscribe({ format: 'jira', url: fake.jira, jira: { projectKey: 'SEC' } })
+        const wh = await subscribeJira(fake.jira)
         const f = newFinding()
         const opened = await deliver(wh.id, f, 'opened')
         assert.equal(opened.status, 'succeeded', opened.lastError)
@@ -170,11 +169,7 @@ for (const kind of STORE_KINDS) {
     test('jira: without a known ticket, resolved sends nothing (untracked) and reopened creates one', async () => {
       const fake = await startFakeTicketing()
       try {
-        const wh = await subscribe({
-          format: 'jira',
-          url: fake.jira,
-          jira: { projectKey: 'SEC', resolveTransitionId: '31' },
-        })
+        const wh = await subscribeJira(fake.jira, { resolveTransitionId: '31' })
         const f = newFinding()
         const resolved = await deliver(wh.id, f, 'resolved')
         assert.equal(resolved.status, 'succeeded', resolved.lastError)
@@ -197,11 +192,7 @@ for (const kind of STORE_KINDS) {
     test('jira: resolved waits for an opening still retrying (receiver down), then acts on the one issue it created', async () => {
       const fake = await startFakeTicketing()
       try {
-        const wh = await subscribe({
-          format: 'jira',
-          url: fake.jira,
-          jira: { projectKey: 'SEC', resolveTransitionId: '31' },
-        })
+        const wh = await subscribeJira(fake.jira, { resolveTransitionId: '31' })
         const f = newFinding()
         fake.setDown(true)
         const openedId = await queue(wh.id, f, 'opened', PATIENT)
@@ -244,7 +235,7 @@ for (const kind of STORE_KINDS) {
     test('jira: a dead opening does not hold resolved up: resolved then follows the no-ticket rule', async () => {
       const fake = await startFakeTicketing()
       try {
-        const wh = await subscribe({ format: 'jira', url: fake.jira, jira: { projectKey: 'SEC' } })
+        const wh = await subscribeJira(fake.jira)
         const f = newFinding()
         fake.setDown(true)
         const openedId = await queue(wh.id, f, 'opened', { ...SETTINGS, attempts: 3 })
