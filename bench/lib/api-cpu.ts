@@ -41,7 +41,8 @@ export function processCpuMs(pid: number, withChildren = false): Map<number, num
   return out
 }
 
-function spentSince(before: Map<number, number> | undefined, after: Map<number, number> | undefined) {
+/** CPU ms spent between two readings of processCpuMs (per process: backends come and go). */
+export function spentSince(before: Map<number, number> | undefined, after: Map<number, number> | undefined) {
   if (!before || !after || after.size === 0) return undefined
   let ms = 0
   for (const [pid, t] of after) ms += t - (before.get(pid) ?? 0)

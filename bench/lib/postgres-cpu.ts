@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs'
 import pg from 'pg'
-import { processCpuMs } from './api-cpu.js'
+import { processCpuMs, spentSince } from './api-cpu.js'
 
 /** The PostgreSQL server's process id, to count its backends' CPU. */
 export async function postmasterPid(adminUrl: string): Promise<number | undefined> {
@@ -27,11 +27,7 @@ export async function startPostgresCpu(adminUrl: string): Promise<() => number |
   if (!pid) return () => undefined
   const before = processCpuMs(pid, true)
   return () => {
-    const after = processCpuMs(pid, true)
-    if (after.size === 0) return undefined
-    let ms = 0
-    // Backends come and go: the sum of per-process differences (those that ended are lost).
-    for (const [p, t] of after) ms += t - (before.get(p) ?? 0)
-    return ms / 1000
+    const ms = spentSince(before, processCpuMs(pid, true))
+    return ms === undefined ? undefined : ms / 1000
   }
 }
