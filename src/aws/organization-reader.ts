@@ -36,7 +36,7 @@ import type {
   PolicyType,
 } from '../org/types.js'
 import { AwsCallError, classifyError } from './errors.js'
-import { readOrgPolicies } from './org-policies-reader.js'
+import { attachedEverywhere, readOrgPolicies } from './org-policies-reader.js'
 import type { OrganizationsDeps } from './organizations-throttle.js'
 
 export interface OrganizationRead {
@@ -58,6 +58,7 @@ export async function readOrganization(deps: OrganizationsDeps): Promise<Organiz
     guard('organizations:ListPolicies', () => readOrgPolicies(deps, policyTypes)),
     context(warnings, 'delegated administrators', () => readDelegatedAdministrators(deps), []),
   ])
+  const everyNode = [...roots, ...units, ...accounts].map((node) => node.id)
   return {
     snapshot: {
       organization,
@@ -65,7 +66,7 @@ export async function readOrganization(deps: OrganizationsDeps): Promise<Organiz
       organizationalUnits: units,
       // Filled in from the store by the sweep (see readAccountTags).
       accounts: accounts.map((account) => ({ ...account, tags: {} })),
-      policies,
+      policies: policies.map((p) => (attachedEverywhere(p) ? { ...p, targets: everyNode } : p)),
       delegatedAdministrators,
     },
     warnings,

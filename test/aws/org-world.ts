@@ -198,7 +198,6 @@ export function installOrganization(org: AwsClientStub<OrganizationsClient>): vo
           { Targets: [{ TargetId: OU_B }, { TargetId: MGMT }] },
         ],
         'p-denyleave': [{ Targets: [{ TargetId: OU_C }] }],
-        'p-RCPFullAWSAccess': [{ Targets: [{ TargetId: ROOT }] }],
       },
       (input) => String(input.PolicyId),
     ),

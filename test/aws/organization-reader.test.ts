@@ -71,6 +71,11 @@ describe('readOrganization', () => {
     assert.equal(policies.get('deny-leave')?.description, 'no leaving')
     assert.equal(policies.get('deny-leave')?.awsManaged, false)
     assert.equal(policies.get('RCPFullAWSAccess')?.type, 'RESOURCE_CONTROL_POLICY')
+    // AWS keeps RCPFullAWSAccess on every node and lets no one detach it: not listed, filled in.
+    assert.deepEqual(
+      [...(policies.get('RCPFullAWSAccess')?.targets ?? [])].sort(),
+      [ROOT, ...[OU_A, OU_B, OU_C], ...accounts.keys()].sort(),
+    )
     assert.deepEqual(
       snapshot.delegatedAdministrators.map((d) => `${d.accountId} ${d.servicePrincipal}`).sort(),
       [
@@ -84,7 +89,8 @@ describe('readOrganization', () => {
 
     const stats = source.lastOrganizationReport()?.stats
     assert.equal(stats?.calls['organizations:ListRoots'], 2)
-    assert.equal(stats?.calls['organizations:ListTargetsForPolicy'], 4)
+    // FullAWSAccess (2 pages) and deny-leave (1); never RCPFullAWSAccess.
+    assert.equal(stats?.calls['organizations:ListTargetsForPolicy'], 3)
     assert.equal(stats?.calls['organizations:DescribePolicy'], 3)
     assert.equal(stats?.calls['organizations:ListTagsForResource'], undefined)
     assert.equal(
