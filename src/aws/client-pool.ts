@@ -7,13 +7,15 @@
  * AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> (pointing Orgwarden at an AWS-compatible
  * endpoint), AWS_USE_FIPS_ENDPOINT and AWS_USE_DUALSTACK_ENDPOINT.
  */
-import { Agent } from 'node:https'
+import { Agent as HttpAgent } from 'node:http'
+import { Agent as HttpsAgent } from 'node:https'
 import { AccessAnalyzerClient } from '@aws-sdk/client-accessanalyzer'
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail'
 import { ConfigServiceClient } from '@aws-sdk/client-config-service'
 import { IAMClient } from '@aws-sdk/client-iam'
 import { OrganizationsClient } from '@aws-sdk/client-organizations'
 import { STSClient } from '@aws-sdk/client-sts'
+import { NodeHttpHandler } from '@smithy/node-http-handler'
 import { ACCOUNTING_MIDDLEWARE, accountingMiddleware } from './call-stats.js'
 
 const CLIENTS = {
@@ -65,7 +67,9 @@ interface Stackable {
 export class ClientPool {
   private readonly clients = new Map<string, unknown>()
   private readonly users = new Map<string, number>()
-  private readonly agent: Agent
+  /** One handler, one keep-alive agent per scheme: every client reuses the same connections. */
+  private readonly handler: RequestHandlerLike
+  private readonly agents: [HttpAgent, HttpsAgent]
   private readonly options: Required<Omit<ClientPoolOptions, 'requestHandler'>> &
     Pick<ClientPoolOptions, 'requestHandler'>
 
@@ -77,7 +81,18 @@ export class ClientPool {
       maxSockets: options.maxSockets ?? 64,
       requestHandler: options.requestHandler,
     }
-    this.agent = new Agent({ keepAlive: true, maxSockets: this.options.maxSockets })
+    const agent = { keepAlive: true, maxSockets: this.options.maxSockets }
+    this.agents = [new HttpAgent(agent), new HttpsAgent(agent)]
+    // An endpoint over plain HTTP (AWS_ENDPOINT_URL at a local emulator) needs its own shared
+    // agent: a client without one opens new connections with an agent of its own.
+    this.handler =
+      this.options.requestHandler ??
+      new NodeHttpHandler({
+        requestTimeout: this.options.requestTimeoutMs,
+        connectionTimeout: this.options.connectionTimeoutMs,
+        httpAgent: this.agents[0],
+        httpsAgent: this.agents[1],
+      })
   }
 
   /**
@@ -99,11 +114,7 @@ export class ClientPool {
       credentials,
       retryMode: 'standard',
       maxAttempts: this.options.maxAttempts,
-      requestHandler: this.options.requestHandler ?? {
-        requestTimeout: this.options.requestTimeoutMs,
-        connectionTimeout: this.options.connectionTimeoutMs,
-        httpsAgent: this.agent,
-      },
+      requestHandler: this.handler,
     })
     ;(client as unknown as Stackable).middlewareStack.add(accountingMiddleware, ACCOUNTING_MIDDLEWARE)
     this.clients.set(key, client)
@@ -118,7 +129,7 @@ export class ClientPool {
   /**
    * Drops the clients of a scope once its last holder lets go, so a process that collects
    * thousands of accounts does not keep thousands of clients (and stale sessions). Clients
-   * share the pool's agent, so dropping them closes nothing that others use.
+   * share the pool's handler, so dropping them closes nothing that others use.
    */
   release(scope: string): void {
     const left = (this.users.get(scope) ?? 1) - 1
@@ -137,6 +148,6 @@ export class ClientPool {
   close(): void {
     this.clients.clear()
     this.users.clear()
-    this.agent.destroy()
+    for (const agent of this.agents) agent.destroy()
   }
 }

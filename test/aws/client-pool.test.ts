@@ -19,18 +19,19 @@ describe('ClientPool', () => {
     assert.equal(strategy.mode, 'standard')
     assert.equal(await strategy.maxAttemptsProvider(), 7)
     assert.equal(await iam.config.region(), 'us-east-1')
-    // Timeouts on every handler, and one keep-alive agent shared by all clients.
-    const handlerConfig = (client: unknown) =>
+    // One HTTP handler for every client: timeouts set once, keep-alive connections reused by all.
+    const handlerOf = (client: unknown) =>
       (client as { config: { requestHandler: { configProvider: Promise<Record<string, unknown>> } } }).config
-        .requestHandler.configProvider
-    const [a, b] = await Promise.all([
-      handlerConfig(iam),
-      handlerConfig(pool.get('sts', 'hub', 'us-east-1', baseCredentials)),
-    ])
-    assert.equal(a.requestTimeout, 30_000)
-    assert.equal(a.connectionTimeout, 5_000)
-    assert.ok(a.httpsAgent)
-    assert.equal(a.httpsAgent, b.httpsAgent)
+        .requestHandler
+    const handler = handlerOf(iam)
+    assert.equal(handlerOf(pool.get('sts', 'hub', 'us-east-1', baseCredentials)), handler)
+    const config = await handler.configProvider
+    assert.equal(config.requestTimeout, 30_000)
+    assert.equal(config.connectionTimeout, 5_000)
+    assert.equal((config.httpsAgent as { keepAlive?: boolean }).keepAlive, true)
+    // Plain HTTP too (an emulator at AWS_ENDPOINT_URL): the pool's agent, not one per client.
+    const httpAgent = await (config.httpAgentProvider as () => Promise<{ keepAlive?: boolean }>)()
+    assert.equal(httpAgent.keepAlive, true)
     pool.close()
   })
 
