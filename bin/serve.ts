@@ -69,6 +69,9 @@ export async function serve(opts: ServeOptions): Promise<void> {
 
   const role = allInOne ? 'all-in-one' : opts.api ? 'api' : 'worker'
   log.info({ role, address, startupMs: Math.round(performance.now() - started) }, 'orgwarden started')
+  // Built on first use otherwise, inside the first account job of the first sweep (about 0.5 s).
+  if (opts.workers)
+    services.catalogs.guardrails().catch((err) => log.error({ err }, 'policy catalogs could not be built'))
 
   closeWithGrace({ delay: 15_000 }, async ({ signal, err }) => {
     if (err) log.error({ err }, 'shutting down after an error')
