@@ -192,6 +192,56 @@ describe('guardrail matrix of the acceptance organization', () => {
     assert.deepEqual(result(first, 'region-allowlist').evidence, result(second, 'region-allowlist').evidence)
   })
 
+  it('keeps principals apart when one condition reads the region and a principal key together', () => {
+    // The exemption compares a principal tag with the region: who escapes depends on both at once,
+    // so principals cannot be grouped by their answers alone.
+    const account = '777777777777'
+    const scp = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Deny',
+          Action: 'organizations:LeaveOrganization',
+          Resource: '*',
+          Condition: { StringNotEquals: { 'aws:PrincipalTag/home': '${aws:RequestedRegion}' } },
+        },
+      ],
+    })
+    const role = (name: string, home: string) => {
+      const p = probePrincipalFromArn(`arn:aws:iam::${account}:role/${name}`, { home })
+      assert.ok(p)
+      return p
+    }
+    const judgeWith = (roles: ReturnType<typeof role>[]) =>
+      judgeAccountGuardrails(
+        {
+          accountId: account,
+          isManagementAccount: false,
+          scpChain: [
+            {
+              targetId: 'r-root',
+              policies: [
+                { id: 'full', document: '{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}' },
+                { id: 'x', document: scp },
+              ],
+            },
+          ],
+          principals: [...genericProbePrincipals(account), ...roles],
+          allowedRegions: ALLOWED_REGIONS,
+          auditRoleName: AUDIT_ROLE,
+          guardrails: ['deny-leave-organization'],
+        },
+        catalog,
+      ).results[0]
+    // LeaveOrganization is probed where Organizations answers: us-east-1.
+    const home = role('Home', 'us-east-1')
+    const away = role('Away', 'ap-southeast-2')
+    const both = judgeWith([away, home])
+    assert.equal(both.verdict, 'exempted')
+    assert.deepEqual(both.evidence.exemptPrincipals, [`arn:aws:iam::${account}:role/Home`])
+    assert.equal(judgeWith([away]).verdict, 'enforced')
+  })
+
   it('uses principal tags: an exemption by tag spares only tagged real principals', () => {
     const account = '666666666666'
     const scp = JSON.stringify({

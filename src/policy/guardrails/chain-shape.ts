@@ -12,6 +12,7 @@
  */
 
 import { type CompiledStatement, compilePolicy } from '../compile-policy.js'
+import type { ConditionTest } from '../match/condition-matcher.js'
 import { parsePolicy } from '../parse/parse-policy.js'
 import { fingerprint } from '../parse/parse-support.js'
 import type { ParseResult } from '../types.js'
@@ -62,6 +63,14 @@ export interface ChainShape {
   statements: ShapeStatement[]
   /** Lower-cased context keys any statement reads, other than the region, sorted. */
   principalKeys: string[]
+  /**
+   * Per statement with conditions on anything but the region, those conditions (ANDed): when no
+   * single condition reads the region together with another key, a principal's answers to these
+   * decide every probe in every region alike, so principals are grouped by them rather than by
+   * the values they read (every ARN differs; whether it matches the exemption mostly does not).
+   * Undefined when some condition mixes the region with other keys.
+   */
+  principalTests: ConditionTest[] | undefined
   /** Per probe set: probes grouped by which statements their action (and resource) select. */
   classes: Map<string, ProbeClasses>
   /** Outcomes keyed by region, the values of `principalKeys`, and the class signature. */
@@ -130,6 +139,16 @@ function rcpDenyKey(chain: readonly ScpChainLevel[]): string {
   return parts.join(',')
 }
 
+function principalTests(statements: readonly ShapeStatement[]): ConditionTest[] | undefined {
+  const tests: ConditionTest[] = []
+  for (const { stmt } of statements) {
+    const parts = (stmt.conditions?.parts ?? []).filter((part) => part.keys.some((k) => k !== REGION_KEY))
+    if (parts.some((part) => part.keys.includes(REGION_KEY))) return undefined
+    if (parts.length > 0) tests.push((ctx) => parts.every((part) => part.test(ctx)))
+  }
+  return tests
+}
+
 export function chainShape(
   chain: readonly ScpChainLevel[],
   rcpChain: readonly ScpChainLevel[] = [],
@@ -161,6 +180,7 @@ export function chainShape(
     levelCount: chain.length,
     statements,
     principalKeys: [...keys].filter((k) => k !== REGION_KEY).sort(),
+    principalTests: principalTests(statements),
     classes: new Map(),
     memo: new Map(),
   }

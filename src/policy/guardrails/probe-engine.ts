@@ -4,8 +4,10 @@
  * - Probes are grouped per chain shape into classes: probes whose action selects the same
  *   statements (and no resource-scoped one) get the same answer for the same context, so four
  *   hundred regional services collapse into a handful of evaluations.
- * - Principals are grouped per shape by the values of the context keys the chain reads: with no
- *   principal-dependent condition, root, users and roles are decided once together.
+ * - Principals are grouped per shape by their answers to the chain's principal conditions (or,
+ *   where a condition mixes the region with other keys, by the values of the keys the chain
+ *   reads): with no principal-dependent condition, root, users and roles are decided once
+ *   together, and an exemption by role ARN makes two groups, not one per principal.
  * - Answers are memoised across accounts when they do not depend on the account (a chain whose
  *   conditions read only the region answers once for every account that shares it).
  */
@@ -43,11 +45,18 @@ export class ProbeContext {
     return this.context.get(REGION_KEY)?.[0] ?? ''
   }
 
-  /** Values of the keys a shape reads (region aside): principals with equal keys decide alike. */
+  /**
+   * What decides this principal's outcomes in a shape, region aside: principals with equal keys
+   * decide alike. Its answers to the shape's principal conditions where they can be told apart
+   * from the region (`ChainShape.principalTests`), else the values of every key the shape reads.
+   */
   keyFor(shape: ChainShape): string {
     let key = this.keyByShape.get(shape.key)
     if (key === undefined) {
-      key = shape.principalKeys.map((k) => (this.context.get(k) ?? []).join('\u0002')).join('\u0003')
+      const tests = shape.principalTests
+      key = tests
+        ? tests.map((test) => (test(this.context) ? '1' : '0')).join('')
+        : shape.principalKeys.map((k) => (this.context.get(k) ?? []).join('\u0002')).join('\u0003')
       this.keyByShape.set(shape.key, key)
     }
     return key
@@ -207,7 +216,8 @@ function groupPrincipals(
     const group = groups.get(key)
     if (group) group.principals.push(principal)
     else {
-      const memo = key.includes(contexts.accountId) ? undefined : key
+      // Answers to principal conditions name no account: any account of the shape can share them.
+      const memo = shape.principalTests || !key.includes(contexts.accountId) ? key : undefined
       groups.set(key, { pc, principals: [principal], memo })
     }
   }

@@ -18,10 +18,18 @@ import { compileValueTest, type ValueTest } from './condition-families.js'
 /** Tests a condition block against the request context (lower-cased keys). */
 export type ConditionTest = (context: ContextMap) => boolean
 
+export interface ConditionPart {
+  test: ConditionTest
+  /** Lower-cased context keys this one condition reads, including those inside policy variables. */
+  keys: string[]
+}
+
 export interface CompiledConditions {
   test: ConditionTest
   /** Lower-cased context keys read by the block, including those inside policy variables. */
   keys: string[]
+  /** One entry per operator and key; the block is their AND. */
+  parts: readonly ConditionPart[]
 }
 
 const MEMO_LIMIT = 512
@@ -58,7 +66,7 @@ function valueSource(
 function compileOne(
   condition: ParsedCondition,
   variablesOn: boolean,
-): { test: ConditionTest; keys: string[] } {
+): ConditionPart {
   const key = condition.key.toLowerCase()
   const info = OPERATORS[condition.baseOperator]
   if (info.family === 'null') {
@@ -116,12 +124,13 @@ export function compileConditions(
   variablesOn: boolean,
 ): CompiledConditions | undefined {
   if (conditions.length === 0) return undefined
-  const compiled = conditions.map((c) => compileOne(c, variablesOn))
-  const tests = compiled.map((c) => c.test)
-  const keys = [...new Set(compiled.flatMap((c) => c.keys))]
-  if (tests.length === 1) return { test: tests[0], keys }
+  const parts = conditions.map((c) => compileOne(c, variablesOn))
+  const tests = parts.map((c) => c.test)
+  const keys = [...new Set(parts.flatMap((c) => c.keys))]
+  if (tests.length === 1) return { test: tests[0], keys, parts }
   return {
     keys,
+    parts,
     test: (ctx) => {
       for (const t of tests) if (!t(ctx)) return false
       return true
