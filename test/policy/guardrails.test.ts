@@ -203,6 +203,7 @@ describe('guardrail matrix of the acceptance organization', () => {
           Effect: 'Deny',
           Action: 'organizations:LeaveOrganization',
           Resource: '*',
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable
           Condition: { StringNotEquals: { 'aws:PrincipalTag/home': '${aws:RequestedRegion}' } },
         },
       ],

@@ -63,10 +63,7 @@ function valueSource(
   return { dynamic, keys }
 }
 
-function compileOne(
-  condition: ParsedCondition,
-  variablesOn: boolean,
-): ConditionPart {
+function compileOne(condition: ParsedCondition, variablesOn: boolean): ConditionPart {
   const key = condition.key.toLowerCase()
   const info = OPERATORS[condition.baseOperator]
   if (info.family === 'null') {
