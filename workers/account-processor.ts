@@ -1,4 +1,4 @@
-import { type Job, UnrecoverableError } from 'bullmq'
+import { DelayedError, type Job } from 'bullmq'
 import { assessFindings } from '../src/assess/findings.js'
 import { judgeGuardrails } from '../src/assess/guardrails.js'
 import type { AccountState } from '../src/org/account-state.js'
@@ -7,13 +7,22 @@ import { buildOrgTree, type OrgTree } from '../src/org/tree.js'
 import type { AccountJobData } from '../src/queue/names.js'
 import { SourceUnavailableError } from '../src/sources/resolver.js'
 import type { OrgSettings } from '../src/store/settings-repo.js'
-import type { AccountResults } from '../src/store/sweeps-repo.js'
+import { type AccountResults, KEPT } from '../src/store/sweeps-repo.js'
 import type { WorkerDeps } from './deps.js'
+
+/** How long a job that kept its account waits, at most, before it looks for the organization again. */
+const KEPT_RECHECK_MS = 30_000
+const ORGANIZATION_POLL_MS = 250
 
 /**
  * Collects one account and writes its results in one transaction. Idempotent: an account that
  * already has an outcome is skipped, so a job redelivered after a crash never writes twice.
  * Unreachable accounts are an outcome, not a failure: the job ends normally and the sweep goes on.
+ *
+ * Jobs can start while the organization is still being read (its SCPs unknown): such a job
+ * collects, keeps the state (`deferAccount`) and waits, delayed, until the sweep has stored the
+ * organization and wakes it; it then judges the kept state. An account found unreachable before
+ * then waits in its job for the organization, to judge its guardrails.
  */
 export function createAccountProcessor(deps: WorkerDeps) {
   // Every account job of a sweep needs the sweep's org tree; parse it once per sweep, not per job.
@@ -61,7 +70,27 @@ export function createAccountProcessor(deps: WorkerDeps) {
     }
   }
 
-  return async (job: Job<AccountJobData>) => {
+  /** Delays the job until the sweep wakes it (or the re-check time comes); ends this run. */
+  async function waitForOrganization(job: Job<AccountJobData>, token: string | undefined): Promise<never> {
+    await job.moveToDelayed(Date.now() + KEPT_RECHECK_MS, token)
+    // The sweep may have stored the organization and looked for waiting jobs just before this
+    // job was delayed: then nobody else wakes it.
+    const sweep = await deps.store.sweeps.get(job.data.sweepId)
+    if (!sweep || sweep.org_read_at || sweep.status !== 'running') await job.promote().catch(() => {})
+    throw new DelayedError()
+  }
+
+  /** Waits while the sweep reads the organization; false when the sweep ended without it. */
+  async function untilOrganizationRead(sweepId: string): Promise<boolean> {
+    for (;;) {
+      const sweep = await deps.store.sweeps.get(sweepId)
+      if (sweep?.org_read_at) return true
+      if (!sweep || sweep.status !== 'running') return false
+      await new Promise((resolve) => setTimeout(resolve, ORGANIZATION_POLL_MS))
+    }
+  }
+
+  return async (job: Job<AccountJobData>, token?: string) => {
     const { sweepId, accountId } = job.data
     const { store, log } = deps
 
@@ -69,11 +98,26 @@ export function createAccountProcessor(deps: WorkerDeps) {
       await store.sweeps.finishAccount(sweepId, accountId, 'cancelled', 'sweep cancelled')
       return { outcome: 'cancelled' }
     }
-    const claim = await store.sweeps.startAccount(sweepId, accountId)
-    if (!claim) return { outcome: 'already-recorded' }
     const sweep = await store.sweeps.get(sweepId)
     if (!sweep) return { outcome: 'sweep-gone' }
+    const orgRead = sweep.org_read_at !== null
+    // Kept while the organization was read: judged without collecting (or claiming) again.
+    const kept = await store.sweeps.deferredAccount(sweepId, accountId)
+    if (kept) {
+      if (!orgRead) return waitForOrganization(job, token)
+      const results = await assess(
+        sweepId,
+        accountId,
+        kept.state as AccountState,
+        sweep.settings as OrgSettings,
+      )
+      await store.sweeps.completeAccount(sweepId, accountId, KEPT, kept.stats, results)
+      log.debug({ sweepId, accountId }, 'kept account judged')
+      return { outcome: 'collected' }
+    }
 
+    const claim = await store.sweeps.startAccount(sweepId, accountId)
+    if (!claim) return { outcome: 'already-recorded' }
     const started = performance.now()
     let source: Awaited<ReturnType<typeof deps.sources.resolve>> | undefined
     try {
@@ -86,6 +130,8 @@ export function createAccountProcessor(deps: WorkerDeps) {
         ...(report?.stats ? { api: report.stats } : {}),
         ...(report?.configCompliance ? { configCompliance: report.configCompliance } : {}),
       }
+      if (!orgRead && (await store.sweeps.deferAccount(sweepId, accountId, state, stats, report?.raw)))
+        return waitForOrganization(job, token)
       await store.sweeps.completeAccount(sweepId, accountId, state, stats, {
         ...(await assess(sweepId, accountId, state, sweep.settings as OrgSettings)),
         raw: report?.raw,
@@ -100,7 +146,11 @@ export function createAccountProcessor(deps: WorkerDeps) {
         attempt: claim.attempts,
         ...(report?.stats ? { api: report.stats } : {}),
       }
+      if (err instanceof DelayedError) throw err
       if (err instanceof AccountUnreachableError || err instanceof SourceUnavailableError) {
+        // Its guardrails are judged from the organization's SCPs: wait for them (nothing to
+        // keep, and such accounts are few, so the job holds its slot meanwhile).
+        if (!orgRead && !(await untilOrganizationRead(sweepId))) return { outcome: 'sweep-ended' }
         const reason = err instanceof AccountUnreachableError ? err.reason : err.message
         await store.sweeps.finishAccount(sweepId, accountId, 'unreachable', reason, {
           ...(await assess(sweepId, accountId, undefined, sweep.settings as OrgSettings)),
@@ -117,7 +167,9 @@ export function createAccountProcessor(deps: WorkerDeps) {
       if (lastAttempt) {
         await store.sweeps.finishAccount(sweepId, accountId, 'failed', message, { stats })
         log.error({ sweepId, accountId, err: message }, 'account failed after its last attempt')
-        if (permanent) throw new UnrecoverableError(message)
+        // The account's row holds the failure. The job ends normally: one started before the
+        // organization was read has no parent yet, and a failed job adopted later would hold it.
+        return { outcome: 'failed' }
       } else {
         log.warn(
           { sweepId, accountId, attempt: job.attemptsMade + 1, err: message },

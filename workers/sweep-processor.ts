@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq'
-import type { OrgSource } from '../src/org/source.js'
+import type { OnAccountsFound, OrgSource } from '../src/org/source.js'
 import { buildOrgTree } from '../src/org/tree.js'
-import type { OrgSnapshot } from '../src/org/types.js'
+import type { OrgSnapshot, SweepScope } from '../src/org/types.js'
 import { JOB, type SweepJobData } from '../src/queue/names.js'
 import type { AccountPlan } from '../src/store/sweeps-repo.js'
 import { enqueueSweepDispatch } from '../src/webhooks/jobs.js'
@@ -9,7 +9,8 @@ import type { WorkerDeps } from './deps.js'
 
 /**
  * The `sweeps` queue carries two kinds of job for a sweep:
- * - `sweep`: read the organization, store it with the plan of accounts, fan out account jobs;
+ * - `sweep`: read the organization, store it with the plan of accounts, fan out account jobs (for
+ *   a whole-organization sweep, each parent's accounts as soon as the read lists them);
  * - `finalize`: the flow parent of those account jobs, run once they have all ended;
  * - `tags`: for sources that read account tags apart (AWS), refresh the stale ones beside the
  *   account phase: one call per account at a few per second would otherwise hold up every sweep.
@@ -49,7 +50,22 @@ async function start(deps: WorkerDeps, job: Job<SweepJobData>) {
   let accountIds = await store.sweeps.plannedAccountIds(sweepId)
   const source = await deps.sources.resolve(sweep.source_kind, sweep.source_name)
   if (!sweep.org_read_at) {
-    const org = await source.readOrganization()
+    // A sweep of the whole organization plans every ACTIVE account, so each can start as soon
+    // as the read finds it; a narrower scope is resolved against the whole tree first.
+    const onAccounts: OnAccountsFound | undefined = (sweep.scope as SweepScope).all
+      ? async (found) => {
+          const plan = found
+            .filter((a) => a.status === 'ACTIVE')
+            .map((a) => ({ accountId: a.id, accountName: a.name, ouPath: a.ouPath }))
+          if (plan.length === 0) return
+          await store.sweeps.planAccounts(sweepId, plan)
+          await deps.queues.enqueueEarlyAccounts(
+            sweepId,
+            plan.map((a) => a.accountId),
+          )
+        }
+      : undefined
+    const org = await source.readOrganization(undefined, onAccounts)
     if (source.readAccountTags) await withKeptTags(deps, org)
     const tree = buildOrgTree(org)
     const scope = tree.resolveScope(sweep.scope as Parameters<typeof tree.resolveScope>[0])
@@ -75,6 +91,9 @@ async function start(deps: WorkerDeps, job: Job<SweepJobData>) {
 
   // Re-adding the flow after a crash is harmless: job ids are derived from the sweep and account.
   await deps.queues.enqueueAccounts(sweepId, accountIds)
+  // Accounts collected before the organization was stored wait for it, delayed: run them now.
+  // (A job waiting out a retry backoff is run early too.)
+  await deps.queues.wakeAccounts(sweepId, await store.sweeps.startedAccountIds(sweepId))
   if (source.readAccountTags) await deps.queues.enqueueTagRefresh(sweepId)
   return { accounts: accountIds.length }
 }

@@ -26,6 +26,7 @@ import {
   paginateListRoots,
   paginateListTagsForResource,
 } from '@aws-sdk/client-organizations'
+import type { OnAccountsFound } from '../org/source.js'
 import type {
   AccountStatus,
   DelegatedAdministrator,
@@ -48,13 +49,16 @@ export interface OrganizationRead {
 /** Organizations' largest page. */
 const PAGE = 20
 
-export async function readOrganization(deps: OrganizationsDeps): Promise<OrganizationRead> {
+export async function readOrganization(
+  deps: OrganizationsDeps,
+  onAccounts?: OnAccountsFound,
+): Promise<OrganizationRead> {
   const organization = await describe(deps)
   const roots = await readRoots(deps)
   const warnings: string[] = []
   const policyTypes = enabledPolicyTypes(roots, organization.featureSet)
   const [{ units, accounts }, policies, delegatedAdministrators] = await Promise.all([
-    walk(deps, roots),
+    walk(deps, roots, organization.id, onAccounts),
     guard('organizations:ListPolicies', () => readOrgPolicies(deps, policyTypes)),
     context(warnings, 'delegated administrators', () => readDelegatedAdministrators(deps), []),
   ])
@@ -112,11 +116,16 @@ async function readRoots({ client, throttle, signal }: OrganizationsDeps): Promi
 
 type AccountWithoutTags = Omit<OrgAccount, 'tags'>
 
-/** Breadth-first over the tree; every parent's two listings run under the throttle. */
-async function walk(deps: OrganizationsDeps, roots: OrgRoot[]) {
+/**
+ * Breadth-first over the tree; every parent's two listings run under the throttle. Each parent's
+ * accounts go to `onAccounts` as soon as they are listed; the walk ends once those calls have.
+ */
+async function walk(deps: OrganizationsDeps, roots: OrgRoot[], orgId: string, onAccounts?: OnAccountsFound) {
   const { client, throttle, signal } = deps
   const units: OrgUnit[] = []
   const accounts: AccountWithoutTags[] = []
+  const paths = new Map(roots.map((root) => [root.id, `${orgId}/${root.id}/`]))
+  const handedOver: Promise<void>[] = []
   let parents = roots.map((root) => root.id)
   while (parents.length > 0) {
     const found = await Promise.all(
@@ -143,15 +152,27 @@ async function walk(deps: OrganizationsDeps, roots: OrgRoot[]) {
           ),
         ])
         const children = unitPages.flatMap((page) => page.OrganizationalUnits ?? [])
-        for (const unit of children)
+        const path = paths.get(parentId) ?? ''
+        for (const unit of children) {
           units.push({ id: unit.Id ?? '', arn: unit.Arn ?? '', name: unit.Name ?? '', parentId })
-        for (const page of accountPages)
-          for (const account of page.Accounts ?? []) accounts.push(toAccount(account, parentId))
+          paths.set(unit.Id ?? '', `${path}${unit.Id ?? ''}/`)
+        }
+        const listed = accountPages.flatMap((page) => page.Accounts ?? []).map((a) => toAccount(a, parentId))
+        accounts.push(...listed)
+        if (onAccounts && listed.length > 0) {
+          const handing = onAccounts(
+            listed.map((a) => ({ id: a.id, name: a.name, status: a.status, ouPath: path })),
+          )
+          // Awaited once the walk ends; handled now so a failure cannot go unobserved meanwhile.
+          handing.catch(() => {})
+          handedOver.push(handing)
+        }
         return children.map((unit) => unit.Id ?? '').filter((id) => id !== '')
       }),
     )
     parents = found.flat()
   }
+  await Promise.all(handedOver)
   return { units, accounts }
 }
 

@@ -1,5 +1,17 @@
 import type { AccountState } from './account-state.js'
-import type { OrgSnapshot } from './types.js'
+import type { AccountStatus, OrgSnapshot } from './types.js'
+
+/** An account as the organization read comes upon it: enough to start collecting it. */
+export interface FoundAccount {
+  id: string
+  name: string
+  status: AccountStatus
+  /** As `OrgTree.orgPath`: `o-…/r-…/ou-…/`. */
+  ouPath: string
+}
+
+/** Told of accounts while the organization is still being read (policies may be unread yet). */
+export type OnAccountsFound = (accounts: FoundAccount[]) => Promise<void>
 
 /**
  * Where a sweep reads from. The snapshot source replays a JSON file; the AWS source (collection
@@ -9,7 +21,12 @@ export interface OrgSource {
   readonly kind: 'snapshot' | 'aws'
   /** A label for logs and the sweep record, e.g. the snapshot name. */
   readonly name: string
-  readOrganization(signal?: AbortSignal): Promise<OrgSnapshot>
+  /**
+   * The whole organization. With `onAccounts`, sources that walk it (AWS) hand over the accounts
+   * of each parent as they are listed, so their collection can start before the policies are
+   * read; the read waits for those calls and fails with them.
+   */
+  readOrganization(signal?: AbortSignal, onAccounts?: OnAccountsFound): Promise<OrgSnapshot>
   collectAccount(accountId: string, ctx: CollectContext): Promise<AccountState>
   /**
    * What collecting the account cost (API calls by operation, retries, bytes, duration), handed

@@ -1,4 +1,4 @@
-import { FlowProducer, Queue } from 'bullmq'
+import { FlowProducer, Job, Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import {
   type AccountJobData,
@@ -62,11 +62,46 @@ export function createQueues(connection: Redis, opts: QueueOptions) {
     },
 
     /**
+     * Account jobs for accounts found while the organization is still being read. They have no
+     * parent yet: `enqueueAccounts` adopts them into the sweep's flow (BullMQ attaches an existing
+     * job to the parent that names it, counting it done if it has completed).
+     */
+    enqueueEarlyAccounts(sweepId: string, accountIds: string[]) {
+      return accounts.addBulk(
+        accountIds.map((accountId) => ({
+          name: JOB.account,
+          data: { sweepId, accountId },
+          opts: retried(
+            accountJobId(sweepId, accountId),
+            opts.accountAttempts,
+            opts.accountBackoffMs ?? 2_000,
+          ),
+        })),
+      )
+    },
+
+    /**
+     * Runs waiting account jobs now (those that kept their account until the organization was
+     * stored); a job that is not waiting any more is left alone.
+     */
+    async wakeAccounts(sweepId: string, accountIds: string[]) {
+      for (const accountId of accountIds) {
+        const job = await Job.fromId(accounts, accountJobId(sweepId, accountId))
+        if (job && (await job.isDelayed())) await job.promote().catch(() => {})
+      }
+    },
+
+    /**
      * One flow: a `finalize` parent in `sweeps` whose children are the account jobs. BullMQ adds
      * the whole tree atomically, and runs the parent once every child has ended; a child that
      * fails for good is ignored by the parent rather than blocking it.
      */
-    enqueueAccounts(sweepId: string, accountIds: string[]) {
+    async enqueueAccounts(sweepId: string, accountIds: string[]) {
+      // An early job BullMQ failed on its own (stalled too often) would hold the parent forever
+      // once adopted: drop it, and the flow adds it again (its account is still unfinished).
+      const prefix = accountJobId(sweepId, '')
+      for (const job of await accounts.getFailed())
+        if (job?.id?.startsWith(prefix) && !job.parentKey) await job.remove().catch(() => {})
       return flow.add({
         name: JOB.finalize,
         queueName: QUEUE.sweeps,

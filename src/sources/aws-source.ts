@@ -34,7 +34,12 @@ import { OrganizationsThrottle } from '../aws/organizations-throttle.js'
 import { isAccountId, type Partition, partitionOfArn, partitionOfRegion } from '../aws/partition.js'
 import type { AccountState } from '../org/account-state.js'
 import { normalizeAccount, type RawAccountData } from '../org/normalize.js'
-import { AccountUnreachableError, type CollectContext, type OrgSource } from '../org/source.js'
+import {
+  AccountUnreachableError,
+  type CollectContext,
+  type OnAccountsFound,
+  type OrgSource,
+} from '../org/source.js'
 import type { OrgSnapshot } from '../org/types.js'
 
 export interface AwsSourceOptions {
@@ -165,11 +170,13 @@ export function createAwsSource(options: AwsSourceOptions): AwsOrgSource {
     kind: 'aws',
     name: options.name ?? 'aws',
 
-    async readOrganization(signal?: AbortSignal): Promise<OrgSnapshot> {
+    async readOrganization(signal?: AbortSignal, onAccounts?: OnAccountsFound): Promise<OrgSnapshot> {
       const recorder = new StatsRecorder()
       try {
         const client = pool.get('organizations', HUB_SCOPE, options.region, broker.hub)
-        const read = await withStats(recorder, () => readOrganization({ client, throttle, signal }))
+        const read = await withStats(recorder, () =>
+          readOrganization({ client, throttle, signal }, onAccounts),
+        )
         const stats = recorder.finish()
         publish({ scope: 'organization', outcome: 'read', stats, warnings: read.warnings })
         for (const warning of read.warnings) log?.warn({ warning }, 'organization context not read')

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { AccountState } from '../org/account-state.js'
-import type { CollectContext, OrgSource } from '../org/source.js'
+import type { CollectContext, OnAccountsFound, OrgSource } from '../org/source.js'
 import type { AwsSourceOptions } from './aws-source.js'
 import { createSnapshotSource, resolveSnapshotPath } from './snapshot-source.js'
 
@@ -82,7 +82,8 @@ function withLatency(source: OrgSource | Promise<OrgSource>, latencyMs: number):
     if (latencyMs <= 0) return s
     return {
       ...s,
-      readOrganization: (signal?: AbortSignal) => s.readOrganization(signal),
+      readOrganization: (signal?: AbortSignal, onAccounts?: OnAccountsFound) =>
+        s.readOrganization(signal, onAccounts),
       async collectAccount(accountId: string, ctx: CollectContext): Promise<AccountState> {
         await new Promise((resolve) => setTimeout(resolve, latencyMs))
         return s.collectAccount(accountId, ctx)

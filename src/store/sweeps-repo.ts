@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely'
+import { type Kysely, sql, type Transaction } from 'kysely'
 import type { OrgSnapshot, SweepScope } from '../org/types.js'
 import type { Db } from './database.js'
 import { type AccountFindings, applyAccountFindings } from './findings-lifecycle.js'
@@ -141,23 +141,7 @@ export function createSweepsRepo(db: Db) {
           .returning('sweep_id')
           .executeTakeFirst()
         if (!fresh) return
-        // Chunked: PostgreSQL caps a statement at 65,535 parameters.
-        for (let i = 0; i < accounts.length; i += 1000) {
-          const chunk = accounts.slice(i, i + 1000)
-          await trx
-            .insertInto('sweep_accounts')
-            .values(
-              chunk.map((a) => ({
-                sweep_id: id,
-                account_id: a.accountId,
-                account_name: a.accountName,
-                ou_path: a.ouPath,
-                status: 'pending' as const,
-              })),
-            )
-            .onConflict((oc) => oc.columns(['sweep_id', 'account_id']).doNothing())
-            .execute()
-        }
+        await insertPlan(trx, id, accounts)
         await trx
           .updateTable('sweeps')
           .set({
@@ -168,6 +152,78 @@ export function createSweepsRepo(db: Db) {
           .where('id', '=', id)
           .execute()
       })
+    },
+
+    /**
+     * Plans accounts found while the organization is still being read (their collection starts
+     * at once); `recordPlan` adds the rest. Accounts already planned are left as they are.
+     */
+    async planAccounts(id: string, accounts: AccountPlan[]): Promise<void> {
+      await insertPlan(db, id, accounts)
+    },
+
+    /**
+     * Keeps an account collected before its sweep's organization was stored, to be judged once it
+     * is: its state, raw responses and stats, with the account still `running`. Returns false,
+     * writing nothing, when the organization is stored by now (judge the account at once). The
+     * share lock on the sweep orders this against `recordPlan`: an account kept here is committed
+     * before the organization is, so whoever stores the organization finds it (`deferredAccountIds`).
+     */
+    async deferAccount(
+      sweepId: string,
+      accountId: string,
+      state: unknown,
+      stats: unknown,
+      raw: unknown,
+    ): Promise<boolean> {
+      return db.transaction().execute(async (trx) => {
+        const sweep = await trx
+          .selectFrom('sweeps')
+          .select('org_read_at')
+          .where('id', '=', sweepId)
+          .forShare()
+          .executeTakeFirst()
+        if (!sweep || sweep.org_read_at) return false
+        await upsertSnapshot(trx, sweepId, accountId, state, raw)
+        await trx
+          .updateTable('sweep_accounts')
+          .set({ stats: JSON.stringify(stats) })
+          .where('sweep_id', '=', sweepId)
+          .where('account_id', '=', accountId)
+          .execute()
+        return true
+      })
+    },
+
+    /** A kept account's state and stats, while it waits to be judged (`running`). */
+    async deferredAccount(
+      sweepId: string,
+      accountId: string,
+    ): Promise<{ state: unknown; stats: unknown } | undefined> {
+      return db
+        .selectFrom('account_snapshots as s')
+        .innerJoin('sweep_accounts as a', (j) =>
+          j.onRef('a.sweep_id', '=', 's.sweep_id').onRef('a.account_id', '=', 's.account_id'),
+        )
+        .select(['s.state', 'a.stats'])
+        .where('s.sweep_id', '=', sweepId)
+        .where('s.account_id', '=', accountId)
+        .where('a.status', '=', 'running')
+        .executeTakeFirst()
+    },
+
+    /**
+     * Accounts started and not finished: among them those waiting for the organization (kept by
+     * `deferAccount`, or found unreachable before it was stored).
+     */
+    startedAccountIds(sweepId: string): Promise<string[]> {
+      return db
+        .selectFrom('sweep_accounts')
+        .select('account_id')
+        .where('sweep_id', '=', sweepId)
+        .where('status', '=', 'running')
+        .execute()
+        .then((rows) => rows.map((r) => r.account_id))
     },
 
     plannedAccountIds(id: string): Promise<string[]> {
@@ -205,22 +261,8 @@ export function createSweepsRepo(db: Db) {
     ): Promise<void> {
       await db.transaction().execute(async (trx) => {
         await writeResults(trx, sweepId, accountId, results)
-        await trx
-          .insertInto('account_snapshots')
-          .values({
-            sweep_id: sweepId,
-            account_id: accountId,
-            state: JSON.stringify(state),
-            raw: results.raw === undefined ? null : JSON.stringify(results.raw),
-          })
-          .onConflict((oc) =>
-            oc.columns(['sweep_id', 'account_id']).doUpdateSet({
-              state: (eb) => eb.ref('excluded.state'),
-              raw: (eb) => eb.ref('excluded.raw'),
-              collected_at: sql`now()`,
-            }),
-          )
-          .execute()
+        // A kept account (deferAccount) has its state stored already.
+        if (state !== KEPT) await upsertSnapshot(trx, sweepId, accountId, state, results.raw)
         await trx
           .updateTable('sweep_accounts')
           .set({ status: 'collected', reason: null, stats: JSON.stringify(stats), finished_at: sql`now()` })
@@ -446,6 +488,54 @@ export function createSweepsRepo(db: Db) {
 }
 
 export type SweepsRepo = ReturnType<typeof createSweepsRepo>
+
+/** `completeAccount`'s state for an account kept by `deferAccount`: its state is stored already. */
+export const KEPT: unique symbol = Symbol('kept account state')
+
+async function insertPlan(db: Kysely<Database>, sweepId: string, accounts: AccountPlan[]) {
+  // Chunked: PostgreSQL caps a statement at 65,535 parameters.
+  for (let i = 0; i < accounts.length; i += 1000) {
+    const chunk = accounts.slice(i, i + 1000)
+    await db
+      .insertInto('sweep_accounts')
+      .values(
+        chunk.map((a) => ({
+          sweep_id: sweepId,
+          account_id: a.accountId,
+          account_name: a.accountName,
+          ou_path: a.ouPath,
+          status: 'pending' as const,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['sweep_id', 'account_id']).doNothing())
+      .execute()
+  }
+}
+
+async function upsertSnapshot(
+  trx: Transaction<Database>,
+  sweepId: string,
+  accountId: string,
+  state: unknown,
+  raw: unknown,
+) {
+  await trx
+    .insertInto('account_snapshots')
+    .values({
+      sweep_id: sweepId,
+      account_id: accountId,
+      state: JSON.stringify(state),
+      raw: raw === undefined ? null : JSON.stringify(raw),
+    })
+    .onConflict((oc) =>
+      oc.columns(['sweep_id', 'account_id']).doUpdateSet({
+        state: (eb) => eb.ref('excluded.state'),
+        raw: (eb) => eb.ref('excluded.raw'),
+        collected_at: sql`now()`,
+      }),
+    )
+    .execute()
+}
 
 /** Replaces the account's results of this sweep, so a retried job rewrites rather than duplicates. */
 async function writeResults(
