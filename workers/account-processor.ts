@@ -85,7 +85,7 @@ export function createAccountProcessor(deps: WorkerDeps) {
     for (;;) {
       const sweep = await deps.store.sweeps.get(sweepId)
       if (sweep?.org_read_at) return true
-      if (!sweep || sweep.status !== 'running') return false
+      if (sweep?.status !== 'running') return false
       await new Promise((resolve) => setTimeout(resolve, ORGANIZATION_POLL_MS))
     }
   }
