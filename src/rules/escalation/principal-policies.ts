@@ -108,8 +108,13 @@ export function principalPolicies(
 export function mayAllow(policies: PrincipalPolicies, action: string): boolean {
   const lower = action.toLowerCase()
   const service = lower.slice(0, lower.indexOf(':'))
-  const names = (compiled: CompiledPolicy) =>
-    compiled.statements.some((s) => s.effect === 'Allow' && s.action(lower, service))
-  if (!policies.compiledIdentity.some(names)) return false
-  return !policies.compiledBoundary || names(policies.compiledBoundary)
+  // Called per principal and method: the statement test is a function of its own, not a closure
+  // made on every call.
+  if (!policies.compiledIdentity.some((compiled) => namesAction(compiled, lower, service))) return false
+  return !policies.compiledBoundary || namesAction(policies.compiledBoundary, lower, service)
+}
+
+function namesAction(compiled: CompiledPolicy, lower: string, service: string): boolean {
+  for (const s of compiled.statements) if (s.effect === 'Allow' && s.action(lower, service)) return true
+  return false
 }
