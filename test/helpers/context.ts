@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { once } from 'node:events'
 import type { FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
 import pg from 'pg'
@@ -113,6 +114,9 @@ export async function createTestContext(
   const prefix = `owtest-${randomBytes(5).toString('hex')}`
   const redis = createRedis(REDIS_URL, 'producer')
   const workerRedis = createRedis(REDIS_URL, 'worker')
+  // The producer connection queues nothing while it connects (the API fails fast without Redis):
+  // wait for it, or a loaded machine has /ready answer 503 to the first request.
+  if (redis.status !== 'ready') await once(redis, 'ready')
   const queues = createQueues(redis, {
     prefix,
     accountAttempts: opts.accountAttempts ?? 3,
