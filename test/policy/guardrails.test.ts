@@ -192,29 +192,25 @@ describe('guardrail matrix of the acceptance organization', () => {
     assert.deepEqual(result(first, 'region-allowlist').evidence, result(second, 'region-allowlist').evidence)
   })
 
-  it('keeps principals apart when one condition reads the region and a principal key together', () => {
-    // The exemption compares a principal tag with the region: who escapes depends on both at once,
-    // so principals cannot be grouped by their answers alone.
-    const account = '777777777777'
+  /**
+   * deny-leave-organization in an account whose root carries FullAWSAccess and a Deny of
+   * LeaveOrganization under `condition`; the probes are the generic principals and `roles`
+   * (name → tags).
+   */
+  function judgeLeaveDeny(account: string, condition: Record<string, Record<string, string>>) {
     const scp = JSON.stringify({
       Version: '2012-10-17',
       Statement: [
-        {
-          Effect: 'Deny',
-          Action: 'organizations:LeaveOrganization',
-          Resource: '*',
-          // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable
-          Condition: { StringNotEquals: { 'aws:PrincipalTag/home': '${aws:RequestedRegion}' } },
-        },
+        { Effect: 'Deny', Action: 'organizations:LeaveOrganization', Resource: '*', Condition: condition },
       ],
     })
-    const role = (name: string, home: string) => {
-      const p = probePrincipalFromArn(`arn:aws:iam::${account}:role/${name}`, { home })
-      assert.ok(p)
-      return p
-    }
-    const judgeWith = (roles: ReturnType<typeof role>[]) =>
-      judgeAccountGuardrails(
+    return (roles: Record<string, Record<string, string>>) => {
+      const real = Object.entries(roles).map(([name, tags]) => {
+        const p = probePrincipalFromArn(`arn:aws:iam::${account}:role/${name}`, tags)
+        assert.ok(p)
+        return p
+      })
+      return judgeAccountGuardrails(
         {
           accountId: account,
           isManagementAccount: false,
@@ -227,58 +223,37 @@ describe('guardrail matrix of the acceptance organization', () => {
               ],
             },
           ],
-          principals: [...genericProbePrincipals(account), ...roles],
+          principals: [...genericProbePrincipals(account), ...real],
           allowedRegions: ALLOWED_REGIONS,
           auditRoleName: AUDIT_ROLE,
           guardrails: ['deny-leave-organization'],
         },
         catalog,
       ).results[0]
+    }
+  }
+
+  it('keeps principals apart when one condition reads the region and a principal key together', () => {
+    // The exemption compares a principal tag with the region: who escapes depends on both at once,
+    // so principals cannot be grouped by their answers alone.
+    const account = '777777777777'
+    const judgeWith = judgeLeaveDeny(account, {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable
+      StringNotEquals: { 'aws:PrincipalTag/home': '${aws:RequestedRegion}' },
+    })
     // LeaveOrganization is probed where Organizations answers: us-east-1.
-    const home = role('Home', 'us-east-1')
-    const away = role('Away', 'ap-southeast-2')
-    const both = judgeWith([away, home])
+    const both = judgeWith({ Away: { home: 'ap-southeast-2' }, Home: { home: 'us-east-1' } })
     assert.equal(both.verdict, 'exempted')
     assert.deepEqual(both.evidence.exemptPrincipals, [`arn:aws:iam::${account}:role/Home`])
-    assert.equal(judgeWith([away]).verdict, 'enforced')
+    assert.equal(judgeWith({ Away: { home: 'ap-southeast-2' } }).verdict, 'enforced')
   })
 
   it('uses principal tags: an exemption by tag spares only tagged real principals', () => {
     const account = '666666666666'
-    const scp = JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Deny',
-          Action: 'organizations:LeaveOrganization',
-          Resource: '*',
-          Condition: { StringNotEquals: { 'aws:PrincipalTag/role': 'platform' } },
-        },
-      ],
+    const result = judgeLeaveDeny(account, { StringNotEquals: { 'aws:PrincipalTag/role': 'platform' } })({
+      Platform: { role: 'platform' },
     })
-    const tagged = probePrincipalFromArn(`arn:aws:iam::${account}:role/Platform`, { role: 'platform' })
-    assert.ok(tagged)
-    const report = judgeAccountGuardrails(
-      {
-        accountId: account,
-        isManagementAccount: false,
-        scpChain: [
-          {
-            targetId: 'r-root',
-            policies: [
-              { id: 'full', document: '{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}' },
-              { id: 'x', document: scp },
-            ],
-          },
-        ],
-        principals: [...genericProbePrincipals(account), tagged],
-        allowedRegions: ALLOWED_REGIONS,
-        auditRoleName: AUDIT_ROLE,
-        guardrails: ['deny-leave-organization'],
-      },
-      catalog,
-    )
-    assert.equal(report.results[0].verdict, 'exempted')
-    assert.deepEqual(report.results[0].evidence.exemptPrincipals, [`arn:aws:iam::${account}:role/Platform`])
+    assert.equal(result.verdict, 'exempted')
+    assert.deepEqual(result.evidence.exemptPrincipals, [`arn:aws:iam::${account}:role/Platform`])
   })
 })
