@@ -34,7 +34,7 @@ import {
 } from '../aws/helpers.js'
 import { ACCOUNT, ACTIVE_ACCOUNTS, installOrganization, OU_A, OU_B, ROOT } from '../aws/org-world.js'
 import { createMocks, installHappyAccounts, resetMocks } from '../aws/world.js'
-import { createTestContext, STORE_KINDS, type TestContext, waitForSweep } from '../helpers/context.js'
+import { createTestContext, runSweep, STORE_KINDS, type TestContext } from '../helpers/context.js'
 
 const mocks = createMocks()
 
@@ -118,6 +118,7 @@ function installAws() {
 }
 
 interface SweepView {
+  id: string
   status: string
   source: { type: string; name: string }
   organizationId: string | null
@@ -168,15 +169,8 @@ for (const kind of STORE_KINDS) {
         },
       })
       ctx = await createTestContext({ store: kind, sources, log: log.logger })
-      const res = await ctx.app.inject({
-        method: 'POST',
-        url: '/v1/sweeps',
-        headers: ctx.auth(),
-        payload: { source: { type: 'aws' } },
-      })
-      assert.equal(res.statusCode, 202, res.body)
-      sweepId = res.json().id
-      sweep = await waitForSweep(ctx, sweepId)
+      sweep = await runSweep(ctx, { type: 'aws' })
+      sweepId = sweep.id
       const list = await ctx.app.inject({
         method: 'GET',
         url: `/v1/sweeps/${sweepId}/accounts?limit=100`,

@@ -16,7 +16,7 @@ import { createSourceResolver } from '../../src/sources/resolver.js'
 import { accountOfRoleArn, awsError, baseCredentials, FAST_RATES, stsCredentials } from '../aws/helpers.js'
 import { ACCOUNT, installOrganization, MGMT } from '../aws/org-world.js'
 import { createMocks, installHappyAccounts, resetMocks } from '../aws/world.js'
-import { createTestContext, STORE_KINDS, type TestContext, waitForSweep } from '../helpers/context.js'
+import { createTestContext, runSweep, STORE_KINDS, type TestContext } from '../helpers/context.js'
 
 const mocks = createMocks()
 const REGION = 'us-east-1'
@@ -101,7 +101,6 @@ interface ConfigView {
 for (const kind of STORE_KINDS) {
   describe(`AWS Config beside Orgwarden on ${kind}`, () => {
     let ctx: TestContext
-    let sweepId: string
 
     before(async () => {
       installAws()
@@ -117,15 +116,7 @@ for (const kind of STORE_KINDS) {
         },
       })
       ctx = await createTestContext({ store: kind, sources })
-      const res = await ctx.app.inject({
-        method: 'POST',
-        url: '/v1/sweeps',
-        headers: ctx.auth(),
-        payload: { source: { type: 'aws' } },
-      })
-      assert.equal(res.statusCode, 202, res.body)
-      sweepId = res.json().id
-      const sweep = await waitForSweep(ctx, sweepId)
+      const sweep = await runSweep(ctx, { type: 'aws' })
       assert.equal(sweep.status, 'completed', JSON.stringify(sweep))
     })
     after(async () => {

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test'
 import type { OrgSource } from '../../src/org/source.js'
 import { buildOrgTree } from '../../src/org/tree.js'
 import { createSourceResolver, type SourceResolver } from '../../src/sources/resolver.js'
-import { createTestContext, type TestContext, waitForSweep } from '../helpers/context.js'
+import { createTestContext, runSweep, type TestContext } from '../helpers/context.js'
 import { waitFor } from '../helpers/wait.js'
 
 interface Streaming {
@@ -90,16 +90,7 @@ describe('accounts collected while the organization is read', () => {
   })
   after(() => ctx.close())
 
-  const sweep = async () => {
-    const res = await ctx.app.inject({
-      method: 'POST',
-      url: '/v1/sweeps',
-      headers: ctx.auth(),
-      payload: { source: { type: 'snapshot', name: 'demo-org' } },
-    })
-    assert.equal(res.statusCode, 202, res.body)
-    return waitForSweep(ctx, res.json().id)
-  }
+  const sweep = () => runSweep(ctx, { type: 'snapshot', name: 'demo-org' })
   const rows = (sweepId: string) =>
     ctx.store.handle.db
       .selectFrom('sweep_accounts')

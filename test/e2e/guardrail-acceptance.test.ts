@@ -25,7 +25,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { createSourceResolver } from '../../src/sources/resolver.js'
-import { createTestContext, type TestContext, waitForSweep } from '../helpers/context.js'
+import { createTestContext, runSweep, type TestContext } from '../helpers/context.js'
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url))
 const ALLOWED = ['eu-west-1', 'eu-central-1']
@@ -112,14 +112,7 @@ describe('the guardrail matrix of a sweep of the acceptance organization', () =>
       allowedRegions: ALLOWED,
       sources: createSourceResolver({ snapshotDir: FIXTURES }),
     })
-    const res = await ctx.app.inject({
-      method: 'POST',
-      url: '/v1/sweeps',
-      headers: ctx.auth(),
-      payload: { source: { type: 'snapshot', name: 'guardrail-acceptance-org' } },
-    })
-    assert.equal(res.statusCode, 202, res.body)
-    const sweep = await waitForSweep(ctx, res.json().id)
+    const sweep = await runSweep(ctx, { type: 'snapshot', name: 'guardrail-acceptance-org' })
     assert.equal(sweep.status, 'completed', JSON.stringify(sweep))
     sweepId = sweep.id
   })

@@ -14,7 +14,7 @@ import { type SimAws, startSimAws } from '../../bench/sim-aws/server.js'
 import type { CallStats } from '../../src/aws/call-stats.js'
 import { createSourceResolver } from '../../src/sources/resolver.js'
 import { FAST_RATES } from '../aws/helpers.js'
-import { createTestContext, type TestContext, waitForSweep } from '../helpers/context.js'
+import { createTestContext, runSweep, type TestContext } from '../helpers/context.js'
 import { waitFor } from '../helpers/wait.js'
 
 const REGIONS = ['us-east-1', 'eu-west-1']
@@ -81,15 +81,8 @@ describe('a sweep through the simulated AWS', () => {
 
   /** POST /v1/sweeps for the AWS source, and the sweep once it has ended. */
   async function sweepAws() {
-    const res = await ctx.app.inject({
-      method: 'POST',
-      url: '/v1/sweeps',
-      headers: ctx.auth(),
-      payload: { source: { type: 'aws' } },
-    })
-    assert.equal(res.statusCode, 202, res.body)
-    const id = res.json().id as string
-    return { id, sweep: await waitForSweep(ctx, id, 90_000) }
+    const sweep = await runSweep(ctx, { type: 'aws' }, 90_000)
+    return { id: sweep.id as string, sweep }
   }
 
   before(async () => {

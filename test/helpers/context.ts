@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
 import type { FastifyInstance } from 'fastify'
@@ -183,6 +184,25 @@ async function obliterate(queues: Queues) {
   for (const q of [queues.sweeps, queues.accounts, queues.webhooks, queues.schedules]) {
     await q.obliterate({ force: true }).catch(() => {})
   }
+}
+
+/**
+ * Starts a sweep through the API (asserting it is accepted) and waits for it to end; the body of
+ * GET /v1/sweeps/:id, whose `id` names it.
+ */
+export async function runSweep(
+  ctx: TestContext,
+  source: { type: 'aws' } | { type: 'snapshot'; name: string },
+  timeoutMs?: number,
+) {
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/v1/sweeps',
+    headers: ctx.auth(),
+    payload: { source },
+  })
+  assert.equal(res.statusCode, 202, res.body)
+  return waitForSweep(ctx, res.json().id, timeoutMs)
 }
 
 /** Polls a sweep through the API until it ends. */

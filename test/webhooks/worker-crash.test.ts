@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { type ChildProcess, spawn } from 'node:child_process'
 import { after, before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { createTestContext, REDIS_URL, type TestContext, waitForSweep } from '../helpers/context.js'
+import { createTestContext, REDIS_URL, runSweep, type TestContext } from '../helpers/context.js'
 import { startReceiver, waitFor } from './receiver.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -62,15 +62,7 @@ describe('webhooks: a worker killed during delivery', () => {
     })
     assert.equal(sub.statusCode, 201, sub.body)
     const first = startWorker()
-    const res = await ctx.app.inject({
-      method: 'POST',
-      url: '/v1/sweeps',
-      headers: ctx.auth(),
-      payload: { source: { type: 'snapshot', name: 'demo-org' } },
-    })
-    assert.equal(res.statusCode, 202, res.body)
-    const sweepId = res.json().id
-    await waitForSweep(ctx, sweepId, 60_000)
+    const sweepId = (await runSweep(ctx, { type: 'snapshot', name: 'demo-org' }, 60_000)).id
     await waitFor('some deliveries', () => receiver.received.length >= 4, 60_000)
     first.kill('SIGKILL')
     await new Promise((r) => first.once('exit', r))
