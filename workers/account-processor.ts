@@ -101,8 +101,10 @@ export function createAccountProcessor(deps: WorkerDeps) {
     const sweep = await store.sweeps.get(sweepId)
     if (!sweep) return { outcome: 'sweep-gone' }
     const orgRead = sweep.org_read_at !== null
-    // Kept while the organization was read: judged without collecting (or claiming) again.
-    const kept = await store.sweeps.deferredAccount(sweepId, accountId)
+    // Kept while the organization was read: judged without collecting (or claiming) again. Only
+    // a job enqueued before the organization was stored can have kept its account.
+    const early = !sweep.org_read_at || job.timestamp < sweep.org_read_at.getTime()
+    const kept = early ? await store.sweeps.deferredAccount(sweepId, accountId) : undefined
     if (kept) {
       if (!orgRead) return waitForOrganization(job, token)
       const results = await assess(
