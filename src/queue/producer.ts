@@ -85,10 +85,13 @@ export function createQueues(connection: Redis, opts: QueueOptions) {
      * stored); a job that is not waiting any more is left alone.
      */
     async wakeAccounts(sweepId: string, accountIds: string[]) {
-      for (const accountId of accountIds) {
+      const wake = async (accountId: string) => {
         const job = await Job.fromId(accounts, accountJobId(sweepId, accountId))
         if (job && (await job.isDelayed())) await job.promote().catch(() => {})
       }
+      // A hundred at a time: thousands of accounts may wait, each a few Redis round trips.
+      for (let i = 0; i < accountIds.length; i += 100)
+        await Promise.all(accountIds.slice(i, i + 100).map(wake))
     },
 
     /**
