@@ -132,11 +132,11 @@ export function createAccountProcessor(deps: WorkerDeps) {
         ...(report?.stats ? { api: report.stats } : {}),
         ...(report?.configCompliance ? { configCompliance: report.configCompliance } : {}),
       }
-      if (!orgRead && (await store.sweeps.deferAccount(sweepId, accountId, state, stats, report?.raw)))
+      if (!orgRead && (await store.sweeps.deferAccount(sweepId, accountId, state, stats, report?.rawJson)))
         return waitForOrganization(job, token)
       await store.sweeps.completeAccount(sweepId, accountId, state, stats, {
         ...(await assess(sweepId, accountId, state, sweep.settings as OrgSettings)),
-        raw: report?.raw,
+        rawJson: report?.rawJson,
       })
       log.debug({ sweepId, accountId, ...stats }, 'account collected')
       return { outcome: 'collected' }

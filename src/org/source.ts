@@ -31,12 +31,12 @@ export interface OrgSource {
   /**
    * What collecting the account cost (API calls by operation, retries, bytes, duration), handed
    * over once after `collectAccount` settles, with the raw responses the state was normalized
-   * from (kept for the snapshot export). Sources that call no API report only `raw`.
+   * from, as JSON (kept for the snapshot export). Sources that call no API report only `rawJson`.
    */
   takeAccountReport?(
     sweepId: string,
     accountId: string,
-  ): { stats?: unknown; configCompliance?: unknown; raw?: unknown } | undefined
+  ): { stats?: unknown; configCompliance?: unknown; rawJson?: string } | undefined
   /**
    * Sources that read account tags apart from the organization (the AWS source: one call per
    * account) leave `tags` empty in `readOrganization` and read them here, for the accounts named,

@@ -91,8 +91,12 @@ export interface AccountCollectionReport {
   configCompliance?: ConfigCompliance
   /** Scrubbed reason, for unreachable and failed accounts. */
   error?: string
-  /** The raw responses of a collected account (no credentials: IAM data only). */
-  raw?: RawAccountData
+  /**
+   * The raw responses of a collected account (no credentials: IAM data only), as JSON. Serialized
+   * as soon as the state is normalized, so the SDK's object graph of them dies young instead of
+   * being copied by every scavenge while the account is judged and stored.
+   */
+  rawJson?: string
 }
 
 export interface OrganizationReadReport {
@@ -244,7 +248,7 @@ export function createAwsSource(options: AwsSourceOptions): AwsOrgSource {
           ...base,
           outcome: 'collected',
           stats,
-          raw,
+          rawJson: JSON.stringify(raw),
           ...(configCompliance ? { configCompliance } : {}),
         })
         log?.info(

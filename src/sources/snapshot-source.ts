@@ -65,7 +65,7 @@ export function createSnapshotSource(file: string | SnapshotFile): OrgSource {
       const key = `${sweepId}|${accountId}`
       const raw = reports.get(key)
       reports.delete(key)
-      return raw ? { raw } : undefined
+      return raw ? { rawJson: JSON.stringify(raw) } : undefined
     },
   }
 }

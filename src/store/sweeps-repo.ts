@@ -33,8 +33,8 @@ export interface GuardrailRow {
 export interface AccountResults {
   /** API calls, retries and timings of the attempt; kept for unreachable and failed accounts too. */
   stats?: unknown
-  /** The raw responses the state was normalized from, for the snapshot export. */
-  raw?: unknown
+  /** The raw responses the state was normalized from, as JSON, for the snapshot export. */
+  rawJson?: string | undefined
   guardrails?: GuardrailRow[]
   /** Only for a complete collection: an unreachable account confirms and resolves nothing. */
   findings?: AccountFindings
@@ -174,7 +174,7 @@ export function createSweepsRepo(db: Db) {
       accountId: string,
       state: unknown,
       stats: unknown,
-      raw: unknown,
+      rawJson: string | undefined,
     ): Promise<boolean> {
       return db.transaction().execute(async (trx) => {
         const sweep = await trx
@@ -184,7 +184,7 @@ export function createSweepsRepo(db: Db) {
           .forShare()
           .executeTakeFirst()
         if (!sweep || sweep.org_read_at) return false
-        await upsertSnapshot(trx, sweepId, accountId, state, raw)
+        await upsertSnapshot(trx, sweepId, accountId, state, rawJson)
         await trx
           .updateTable('sweep_accounts')
           .set({ stats: JSON.stringify(stats) })
@@ -262,7 +262,7 @@ export function createSweepsRepo(db: Db) {
       await db.transaction().execute(async (trx) => {
         await writeResults(trx, sweepId, accountId, results)
         // A kept account (deferAccount) has its state stored already.
-        if (state !== KEPT) await upsertSnapshot(trx, sweepId, accountId, state, results.raw)
+        if (state !== KEPT) await upsertSnapshot(trx, sweepId, accountId, state, results.rawJson)
         await trx
           .updateTable('sweep_accounts')
           .set({ status: 'collected', reason: null, stats: JSON.stringify(stats), finished_at: sql`now()` })
@@ -517,7 +517,7 @@ async function upsertSnapshot(
   sweepId: string,
   accountId: string,
   state: unknown,
-  raw: unknown,
+  rawJson: string | undefined,
 ) {
   await trx
     .insertInto('account_snapshots')
@@ -525,7 +525,7 @@ async function upsertSnapshot(
       sweep_id: sweepId,
       account_id: accountId,
       state: JSON.stringify(state),
-      raw: raw === undefined ? null : JSON.stringify(raw),
+      raw: rawJson ?? null,
     })
     .onConflict((oc) =>
       oc.columns(['sweep_id', 'account_id']).doUpdateSet({
