@@ -43,7 +43,7 @@ function procUsage(pid: number): { peakRssMb: number; cpuSeconds: number } {
 }
 
 /** The heap sizing the Docker image gives every Orgwarden process (Dockerfile, NODE_OPTIONS). */
-const HEAP_FLAGS = ['--max-semi-space-size=64', '--max-old-space-size=1024']
+const HEAP_FLAGS = ['--max-semi-space-size=128', '--max-old-space-size=1024']
 
 export function startProcess(
   role: 'api' | 'worker',
