@@ -33,7 +33,7 @@ import { readAccountTags, readOrganization } from '../aws/organization-reader.js
 import { OrganizationsThrottle } from '../aws/organizations-throttle.js'
 import { isAccountId, type Partition, partitionOfArn, partitionOfRegion } from '../aws/partition.js'
 import type { AccountState } from '../org/account-state.js'
-import { normalizeAccount, type RawAccountData } from '../org/normalize.js'
+import { normalizeAccount } from '../org/normalize.js'
 import {
   AccountUnreachableError,
   type CollectContext,
