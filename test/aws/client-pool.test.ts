@@ -35,6 +35,31 @@ describe('ClientPool', () => {
     pool.close()
   })
 
+  test('endpoint settings are looked up once per service and region, and reach every account', async () => {
+    const saved = { ...process.env }
+    process.env.AWS_ENDPOINT_URL_IAM = 'http://iam.emulator.test:4566'
+    process.env.AWS_USE_DUALSTACK_ENDPOINT = 'true'
+    const pool = new ClientPool()
+    try {
+      pool.get('iam', '111111111111', 'us-east-1', baseCredentials)
+      assert.ok(await pool.settings('iam', 'us-east-1'))
+      // Gone from the environment now: an account's client that looked again would not see them.
+      delete process.env.AWS_ENDPOINT_URL_IAM
+      delete process.env.AWS_USE_DUALSTACK_ENDPOINT
+      const next = pool.get('iam', '222222222222', 'us-east-1', baseCredentials)
+      const endpoint = await (next.config.endpoint as () => Promise<{ hostname: string; port?: number }>)()
+      assert.deepEqual([endpoint.hostname, endpoint.port], ['iam.emulator.test', 4566])
+      assert.equal(await next.config.useDualstackEndpoint(), true)
+      // Another region looks for itself.
+      const elsewhere = pool.get('iam', '111111111111', 'eu-west-1', baseCredentials)
+      assert.equal(await elsewhere.config.useDualstackEndpoint(), false)
+      assert.equal(elsewhere.config.endpoint, undefined)
+    } finally {
+      process.env = saved
+      pool.close()
+    }
+  })
+
   test("a scope's clients are dropped when its last holder lets go", () => {
     const pool = new ClientPool()
     pool.hold('111111111111')
