@@ -5,45 +5,13 @@
  * evaluation rate is per core.
  */
 
-import {
-  buildGuardrailCatalog,
-  evaluate,
-  judgeAccountGuardrails,
-  loadIamCatalog,
-} from '../src/policy/index.js'
+import { buildGuardrailCatalog, judgeAccountGuardrails, loadIamCatalog } from '../src/policy/index.js'
 import { type Figure, printTable, writeResults } from './lib/eval-report.js'
 import { guardrailOrg } from './lib/guardrail-matrix-org.js'
-import { evalWorkload } from './lib/policy-eval-workload.js'
+import { measureEvaluations } from './lib/policy-eval-workload.js'
 
 const EVAL_SECONDS = Number(process.env.BENCH_EVAL_SECONDS ?? 3)
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 1000)
-
-function measureEvaluations(): {
-  perSecond: number
-  microseconds: number
-  decisions: Record<string, number>
-  firstPassMs: number
-} {
-  const cases = evalWorkload(20_000)
-  // First pass: every policy compiles and every request is prepared here.
-  const t0 = performance.now()
-  for (const c of cases) evaluate(c.request, c.policies)
-  const firstPassMs = performance.now() - t0
-  const decisions: Record<string, number> = {}
-  let n = 0
-  const start = performance.now()
-  const deadline = start + EVAL_SECONDS * 1000
-  while (performance.now() < deadline) {
-    for (let i = 0; i < 5_000; i++) {
-      const c = cases[n % cases.length]
-      const d = evaluate(c.request, c.policies).decision
-      decisions[d] = (decisions[d] ?? 0) + 1
-      n++
-    }
-  }
-  const seconds = (performance.now() - start) / 1000
-  return { perSecond: n / seconds, microseconds: (seconds * 1e6) / n, decisions, firstPassMs }
-}
 
 async function main(): Promise<void> {
   const tLoad = performance.now()
@@ -53,7 +21,7 @@ async function main(): Promise<void> {
   const catalog = buildGuardrailCatalog(iam)
   const buildMs = performance.now() - tBuild
 
-  const evals = measureEvaluations()
+  const evals = measureEvaluations(EVAL_SECONDS)
 
   const org = guardrailOrg(ACCOUNTS)
   const verdicts: Record<string, number> = {}

@@ -23,6 +23,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
 import { type Figure, printTable, writeResults } from './lib/eval-report.js'
+import { measureEvaluations } from './lib/policy-eval-workload.js'
 import { startPostgresCpu } from './lib/postgres-cpu.js'
 import { freePort, type ServiceProcess, startProcess, waitForHealth } from './lib/sweep-processes.js'
 import { startSimAws } from './sim-aws/server.js'
@@ -103,6 +104,9 @@ function machineCpu(): { busy: number; total: number } {
 }
 
 async function main(): Promise<void> {
+  // This machine's single-core speed has varied by a third from one evening to the next; the
+  // sweep is CPU-bound, so its time is only comparable between runs at similar speeds.
+  const speed = measureEvaluations(2).perSecond
   const sim = await startSimAws({
     seed: n('seed'),
     accounts: ACCOUNTS,
@@ -332,6 +336,12 @@ async function main(): Promise<void> {
         value: loadBefore,
         unit: '',
         note: `after ${os.loadavg()[0].toFixed(2)}; above ~1 means other work shared the machine`,
+      },
+      {
+        name: 'machine speed check (1 core, before the sweep)',
+        value: Math.round(speed),
+        unit: 'eval/s',
+        note: 'the eval benchmark mix for 2 s; compare sweeps only at similar speeds',
       },
       { name: 'rows written', value: totalRows, unit: 'rows' },
       {

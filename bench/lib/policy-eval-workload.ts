@@ -9,6 +9,7 @@ import {
   buildRequest,
   type ChainLevel,
   type EvaluationRequest,
+  evaluate,
   type PolicyInput,
   type PolicySet,
 } from '../../src/policy/index.js'
@@ -124,4 +125,35 @@ export function evalWorkload(count: number, principals = 300, accounts = 50, see
     cases.push({ request, policies: who.policies })
   }
   return cases
+}
+
+/**
+ * Evaluations per second on one core over the realistic mix, after a first pass that compiles
+ * every policy. The sweep benchmark runs it briefly as a check of the machine's speed.
+ */
+export function measureEvaluations(forSeconds: number): {
+  perSecond: number
+  microseconds: number
+  decisions: Record<string, number>
+  firstPassMs: number
+} {
+  const cases = evalWorkload(20_000)
+  // First pass: every policy compiles and every request is prepared here.
+  const t0 = performance.now()
+  for (const c of cases) evaluate(c.request, c.policies)
+  const firstPassMs = performance.now() - t0
+  const decisions: Record<string, number> = {}
+  let n = 0
+  const start = performance.now()
+  const deadline = start + forSeconds * 1000
+  while (performance.now() < deadline) {
+    for (let i = 0; i < 5_000; i++) {
+      const c = cases[n % cases.length]
+      const d = evaluate(c.request, c.policies).decision
+      decisions[d] = (decisions[d] ?? 0) + 1
+      n++
+    }
+  }
+  const seconds = (performance.now() - start) / 1000
+  return { perSecond: n / seconds, microseconds: (seconds * 1e6) / n, decisions, firstPassMs }
 }
