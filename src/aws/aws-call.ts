@@ -1,9 +1,9 @@
 /**
  * The two ways a reader talks to AWS: one request (`call`) or every page of a paginated one
- * (`pages`, over the SDK's paginators). Both count each request in the collection's stats and
- * pass the job's abort signal down to the HTTP request.
+ * (`pages`, over the SDK's paginators). Both count each request in the stats of the collection
+ * whose signal they are given (`withStats`) and pass that signal down to the HTTP request.
  */
-import { currentStats } from './call-stats.js'
+import { statsOf } from './call-stats.js'
 import { errorCode } from './errors.js'
 
 export interface SendOptions {
@@ -22,7 +22,7 @@ export async function call<T>(
   send: (options: SendOptions) => Promise<T>,
   options: CallOptions = {},
 ): Promise<T> {
-  const stats = currentStats()
+  const stats = statsOf(options.signal)
   await options.before?.(options.signal)
   stats?.call(api)
   try {
@@ -47,7 +47,7 @@ export async function pages<P>(
   paginate: (options: SendOptions) => AsyncIterable<P>,
   options: PagesOptions<P> = {},
 ): Promise<P[]> {
-  const stats = currentStats()
+  const stats = statsOf(options.signal)
   const iterator = paginate(options.signal ? { abortSignal: options.signal } : {})[Symbol.asyncIterator]()
   const out: P[] = []
   try {

@@ -57,12 +57,19 @@ export class CredentialBroker {
   }
 
   /** Credentials of the hub: the hub role's session when one is configured, else the base chain. */
-  readonly hub: CredentialProvider = () => {
+  readonly hub: CredentialProvider = () => this.hubSession()
+
+  /**
+   * The hub's credentials, asked for by a collection: its signal (`withStats`) counts the
+   * AssumeRole, when there is one, in that collection's calls. The SDK asks through `hub`, which
+   * has no signal to give; collections ask first, so the SDK finds the session cached.
+   */
+  hubSession(signal?: AbortSignal): Promise<AwsCredentials> {
     const roleArn = this.options.hubRoleArn
     if (!roleArn) return this.base()
     return this.cached('hub', async () => {
       try {
-        return await this.assume(roleArn, 'orgwarden-hub', BASE_SCOPE, this.base, undefined)
+        return await this.assume(roleArn, 'orgwarden-hub', BASE_SCOPE, this.base, undefined, signal)
       } catch (err) {
         // The hub role is ours, not the member's: a refusal here is a deployment problem of the
         // hub, never a reason to call a member account unreachable.
@@ -87,7 +94,7 @@ export class CredentialBroker {
     return this.cached(`${accountId}|${session}`, async () => {
       // The hub session first and on its own: its failure is the hub's, and must not read as
       // this account's role being missing.
-      if (this.options.hubRoleArn) await this.hub()
+      if (this.options.hubRoleArn) await this.hubSession(signal)
       try {
         return await this.assume(roleArn, session, HUB_SCOPE, this.hub, this.options.externalId, signal)
       } catch (err) {

@@ -36,6 +36,7 @@ import type {
   OrgUnit,
   PolicyType,
 } from '../org/types.js'
+import { countedAs } from './call-stats.js'
 import { AwsCallError, classifyError } from './errors.js'
 import { attachedEverywhere, readOrgPolicies } from './org-policies-reader.js'
 import type { OrganizationsDeps } from './organizations-throttle.js'
@@ -255,7 +256,9 @@ export async function readAccountTags(
   const { client, throttle } = deps
   // The first failure stops the calls still waiting for a token: they would fail alike.
   const stop = new AbortController()
-  const signal = deps.signal ? AbortSignal.any([deps.signal, stop.signal]) : stop.signal
+  const signal = deps.signal
+    ? countedAs(AbortSignal.any([deps.signal, stop.signal]), deps.signal)
+    : stop.signal
   let batch = new Map<string, Record<string, string>>()
   let read = 0
   let saved = Promise.resolve()

@@ -178,9 +178,10 @@ export function createAwsSource(options: AwsSourceOptions): AwsOrgSource {
       const recorder = new StatsRecorder()
       try {
         const client = pool.get('organizations', HUB_SCOPE, options.region, broker.hub)
-        const read = await withStats(recorder, () =>
-          readOrganization({ client, throttle, signal }, onAccounts),
-        )
+        const read = await withStats(recorder, signal, async (own) => {
+          await broker.hubSession(own)
+          return readOrganization({ client, throttle, signal: own }, onAccounts)
+        })
         const stats = recorder.finish()
         publish({ scope: 'organization', outcome: 'read', stats, warnings: read.warnings })
         for (const warning of read.warnings) log?.warn({ warning }, 'organization context not read')
@@ -200,9 +201,10 @@ export function createAwsSource(options: AwsSourceOptions): AwsOrgSource {
       const recorder = new StatsRecorder()
       try {
         const client = pool.get('organizations', HUB_SCOPE, options.region, broker.hub)
-        const read = await withStats(recorder, () =>
-          readAccountTags({ client, throttle, signal }, accountIds, onBatch),
-        )
+        const read = await withStats(recorder, signal, async (own) => {
+          await broker.hubSession(own)
+          return readAccountTags({ client, throttle, signal: own }, accountIds, onBatch)
+        })
         const warnings = read.warning ? [read.warning] : []
         publish({ scope: 'account-tags', outcome: 'read', stats: recorder.finish(), warnings })
         if (read.warning) log?.warn({ warning: read.warning }, 'organization context not read')
@@ -221,7 +223,7 @@ export function createAwsSource(options: AwsSourceOptions): AwsOrgSource {
       const recorder = new StatsRecorder()
       const base = { scope: 'account' as const, sweepId: ctx.sweepId, accountId }
       try {
-        const { raw, extraGaps } = await withStats(recorder, () =>
+        const { raw, extraGaps } = await withStats(recorder, ctx.signal, (signal) =>
           collectRawAccount(
             {
               pool,
@@ -235,7 +237,7 @@ export function createAwsSource(options: AwsSourceOptions): AwsOrgSource {
               credentialReport: options.credentialReport,
               sleep: options.sleep,
             },
-            { accountId, sweepLabel: ctx.sweepId, signal: ctx.signal },
+            { accountId, sweepLabel: ctx.sweepId, signal },
           ),
         )
         const state = normalizeAccount(accountId, raw, {
