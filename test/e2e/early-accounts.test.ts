@@ -6,11 +6,11 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import type { OrgSource } from '../../src/org/source.js'
 import { buildOrgTree } from '../../src/org/tree.js'
-import { createSourceResolver, type SourceResolver } from '../../src/sources/resolver.js'
+import type { SourceResolver } from '../../src/sources/resolver.js'
 import { createTestContext, runSweep, type TestContext } from '../helpers/context.js'
 import { waitFor } from '../helpers/wait.js'
+import { wrappedSources } from '../helpers/wrapped-sources.js'
 
 interface Streaming {
   resolver: SourceResolver
@@ -24,60 +24,49 @@ interface Streaming {
 }
 
 function streamingResolver(getCtx: () => TestContext): Streaming {
-  const real = createSourceResolver()
   const state: Streaming = {
     stream: true,
     collected: new Map(),
     sweepId: '',
     keptBeforeRead: 0,
-    resolver: {
-      async resolve(kind, name) {
-        const source = await real.resolve(kind, name)
-        const wrapped: OrgSource = {
-          kind: source.kind,
-          name: source.name,
-          async readOrganization(signal, onAccounts) {
-            const org = await source.readOrganization(signal)
-            if (!state.stream || !onAccounts) return org
-            const tree = buildOrgTree(org)
-            await onAccounts(
-              org.accounts.map((a) => ({
-                id: a.id,
-                name: a.name,
-                status: a.status,
-                ouPath: tree.orgPath(a.id),
-              })),
+    resolver: wrappedSources((source) => ({
+      async readOrganization(signal, onAccounts) {
+        const org = await source.readOrganization(signal)
+        if (!state.stream || !onAccounts) return org
+        const tree = buildOrgTree(org)
+        await onAccounts(
+          org.accounts.map((a) => ({
+            id: a.id,
+            name: a.name,
+            status: a.status,
+            ouPath: tree.orgPath(a.id),
+          })),
+        )
+        // Finish the read only once every reachable ACTIVE account is collected and kept.
+        const active = org.accounts.filter((a) => a.status === 'ACTIVE').map((a) => a.id)
+        await waitFor(
+          'every reachable account kept',
+          async () => {
+            const { sweepId } = state
+            if (!sweepId) return undefined
+            const kept = await Promise.all(
+              active.map((id) => getCtx().store.sweeps.deferredAccount(sweepId, id)),
             )
-            // Finish the read only once every reachable ACTIVE account is collected and kept.
-            const active = org.accounts.filter((a) => a.status === 'ACTIVE').map((a) => a.id)
-            await waitFor(
-              'every reachable account kept',
-              async () => {
-                const { sweepId } = state
-                if (!sweepId) return undefined
-                const kept = await Promise.all(
-                  active.map((id) => getCtx().store.sweeps.deferredAccount(sweepId, id)),
-                )
-                state.keptBeforeRead = kept.filter(Boolean).length
-                // One account of the demo organization has no audit role.
-                return kept.filter(Boolean).length === active.length - 1 || undefined
-              },
-              20_000,
-            )
-            return org
+            state.keptBeforeRead = kept.filter(Boolean).length
+            // One account of the demo organization has no audit role.
+            return kept.filter(Boolean).length === active.length - 1 || undefined
           },
-          async collectAccount(accountId, ctx) {
-            state.sweepId = ctx.sweepId
-            const key = `${ctx.sweepId}/${accountId}`
-            state.collected.set(key, (state.collected.get(key) ?? 0) + 1)
-            return source.collectAccount(accountId, ctx)
-          },
-          takeAccountReport: source.takeAccountReport?.bind(source),
-        }
-        return wrapped
+          20_000,
+        )
+        return org
       },
-      close: () => real.close(),
-    },
+      async collectAccount(accountId, ctx) {
+        state.sweepId = ctx.sweepId
+        const key = `${ctx.sweepId}/${accountId}`
+        state.collected.set(key, (state.collected.get(key) ?? 0) + 1)
+        return source.collectAccount(accountId, ctx)
+      },
+    })),
   }
   return state
 }

@@ -1,39 +1,28 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { AccountState } from '../../src/org/account-state.js'
-import type { OrgSource } from '../../src/org/source.js'
 import { createSourceResolver, type SourceResolver } from '../../src/sources/resolver.js'
 import { createTestContext, type TestContext, waitForSweep } from '../helpers/context.js'
 import { writeSyntheticSnapshot } from '../helpers/synthetic-snapshot.js'
+import { wrappedSources } from '../helpers/wrapped-sources.js'
 
 const FLAKY = '304518762931' // log-archive: throttled twice, then answers
 const BROKEN = '304518762942' // audit: fails every attempt
 
 /** The real snapshot source, with AWS-like transient failures injected at the source boundary. */
 function flakyResolver(): { resolver: SourceResolver; calls: Map<string, number> } {
-  const real = createSourceResolver()
   const calls = new Map<string, number>()
   return {
     calls,
-    resolver: {
-      async resolve(kind, name) {
-        const source = await real.resolve(kind, name)
-        const wrapped: OrgSource = {
-          kind: source.kind,
-          name: source.name,
-          readOrganization: (signal) => source.readOrganization(signal),
-          async collectAccount(accountId, ctx): Promise<AccountState> {
-            const n = (calls.get(accountId) ?? 0) + 1
-            calls.set(accountId, n)
-            if (accountId === FLAKY && n <= 2) throw new Error('ThrottlingException: Rate exceeded')
-            if (accountId === BROKEN) throw new Error('ServiceUnavailable: IAM is not answering')
-            return source.collectAccount(accountId, ctx)
-          },
-        }
-        return wrapped
+    resolver: wrappedSources((source) => ({
+      async collectAccount(accountId, ctx): Promise<AccountState> {
+        const n = (calls.get(accountId) ?? 0) + 1
+        calls.set(accountId, n)
+        if (accountId === FLAKY && n <= 2) throw new Error('ThrottlingException: Rate exceeded')
+        if (accountId === BROKEN) throw new Error('ServiceUnavailable: IAM is not answering')
+        return source.collectAccount(accountId, ctx)
       },
-      close: () => real.close(),
-    },
+    })),
   }
 }
 
