@@ -11,7 +11,9 @@
  * --regions (comma list) --cpu-prof (V8 profiles of the API and workers, into a directory under the OS temp dir)
  * --scope (collect only the first N accounts: the organization is still read whole, which is
  * how the organization read of a very large organization is measured without its account phase)
- * --keep (keep the database).
+ * --keep (keep the database) --node-flags="…" (extra Node/V8 flags for the workers, e.g.
+ * --node-flags=--interrupt-budget=270336; to compare flags, run two benchmarks side by side, see
+ * the README).
  *
  * Prints a table and writes JSON to bench/results/. Needs REDIS_URL and TEST_DATABASE_URL
  * (scripts/bench.mjs provides both).
@@ -46,6 +48,7 @@ const { values: args } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     scope: { type: 'string', default: '0' },
     keep: { type: 'boolean', default: false },
+    'node-flags': { type: 'string', default: '' },
   },
 })
 const n = (name: keyof typeof args) => Number(args[name])
@@ -152,7 +155,9 @@ async function main(): Promise<void> {
   try {
     processes.push(startProcess('api', env, { cpuProfDir }))
     await waitForHealth(url)
-    for (let w = 0; w < n('workers'); w++) processes.push(startProcess('worker', env, { cpuProfDir }))
+    const nodeFlags = String(args['node-flags']).split(/\s+/).filter(Boolean)
+    for (let w = 0; w < n('workers'); w++)
+      processes.push(startProcess('worker', env, { cpuProfDir, nodeFlags }))
     // Let the workers connect and load their catalogues before the clock starts.
     await new Promise((r) => setTimeout(r, 3_000))
     const simCpu0 = process.cpuUsage()

@@ -48,13 +48,18 @@ const HEAP_FLAGS = ['--max-semi-space-size=128', '--max-old-space-size=1024']
 export function startProcess(
   role: 'api' | 'worker',
   env: Record<string, string>,
-  opts: { cpuProfDir?: string | undefined; onExit?: (code: number | null) => void } = {},
+  opts: {
+    cpuProfDir?: string | undefined
+    /** Extra Node/V8 flags, after the heap flags (so they can override them). */
+    nodeFlags?: readonly string[]
+    onExit?: (code: number | null) => void
+  } = {},
 ): ServiceProcess {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `orgwarden-bench-${role}-`))
   const profile = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : []
   const child: ChildProcess = spawn(
     process.execPath,
-    [...profile, ...HEAP_FLAGS, '--import', 'tsx', 'bin/orgwarden.ts', role],
+    [...profile, ...HEAP_FLAGS, ...(opts.nodeFlags ?? []), '--import', 'tsx', 'bin/orgwarden.ts', role],
     {
       env: { ...process.env, ...env, ORGWARDEN_DATA_DIR: dataDir },
       stdio: ['ignore', 'inherit', 'inherit'],
