@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
 import { describe, it } from 'node:test'
 import { type PolicyKind, parsePolicy } from '../../src/policy/index.js'
 
@@ -75,6 +76,14 @@ describe('parsePolicy: accepted documents', () => {
     assert.equal(a.policy.size, text.length)
     assert.equal(a.policy.fingerprint, b.policy.fingerprint)
     assert.notEqual(a.policy.fingerprint, c.policy.fingerprint)
+  })
+
+  it("fingerprints with SHA-256 of the text, so no crafted document can share another one's key", () => {
+    // Compiled policies and guardrail verdicts are shared across accounts by this key.
+    const text = JSON.stringify(stmt({ Action: 's3:GetObject', Resource: 'arn:aws:s3:::logs/*' }))
+    const r = parsePolicy(text, 'identity')
+    assert.ok(r.ok)
+    assert.equal(r.policy.fingerprint, `identity:${createHash('sha256').update(text).digest('base64url')}`)
   })
 
   it('accepts a missing Version (2008 semantics) except for RCPs', () => {

@@ -3,6 +3,7 @@
  * (the parser must never throw, whatever JSON it is given) and a content hash.
  */
 
+import { hash } from 'node:crypto'
 import type { PolicyError } from '../types.js'
 
 export type JsonObject = Record<string, unknown>
@@ -60,14 +61,11 @@ export function stringList(value: unknown, path: string, sink: ErrorSink): strin
   return ok ? out : undefined
 }
 
-/** 32-bit FNV-1a twice with different seeds: a cheap content key, not a security hash. */
+/**
+ * A document's content key: SHA-256 of its text. Compiled policies and guardrail verdicts are
+ * shared across accounts by this key, so it must resist crafted collisions: with a weak hash, a
+ * policy author could make a permissive document pass for another account's harmless one.
+ */
 export function fingerprint(text: string): string {
-  let a = 0x811c9dc5
-  let b = 0x01000193 ^ text.length
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    a = Math.imul(a ^ c, 0x01000193)
-    b = Math.imul(b ^ c, 0x5bd1e995)
-  }
-  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0')
+  return hash('sha256', text, 'base64url')
 }
