@@ -519,6 +519,7 @@ export class AccountGenerator {
       list.map((xml) => ({ kind, xml }))
     return [
       ...tag('User', entities),
+      // Users name the account directly; the four groups through customerArn's placeholder.
       ...tag(
         'Group',
         groupXml.map((xml) => xml.replaceAll(A, account.id)),
