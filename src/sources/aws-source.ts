@@ -30,7 +30,7 @@ import { CredentialBroker } from '../aws/credentials.js'
 import type { RateLimit, Sleep } from '../aws/limiter.js'
 import { ManagedPolicyCatalog } from '../aws/managed-policy-catalog.js'
 import { readAccountTags, readOrganization } from '../aws/organization-reader.js'
-import { OrganizationsThrottle } from '../aws/organizations-throttle.js'
+import { type OrganizationsDeps, OrganizationsThrottle } from '../aws/organizations-throttle.js'
 import { isAccountId, type Partition, partitionOfArn, partitionOfRegion } from '../aws/partition.js'
 import type { AccountState } from '../org/account-state.js'
 import { normalizeAccount } from '../org/normalize.js'
@@ -170,6 +170,23 @@ export function createAwsSource(options: AwsSourceOptions): AwsOrgSource {
     }
   }
 
+  /**
+   * Runs an Organizations read from the hub with `recorder` counting its calls. The hub session
+   * is asked for first, with the read's signal, so that its AssumeRole counts too: the SDK asks
+   * for credentials without one.
+   */
+  function withHubStats<T>(
+    recorder: StatsRecorder,
+    signal: AbortSignal | undefined,
+    read: (deps: OrganizationsDeps) => Promise<T>,
+  ): Promise<T> {
+    const client = pool.get('organizations', HUB_SCOPE, options.region, broker.hub)
+    return withStats(recorder, signal, async (own) => {
+      await broker.hubSession(own)
+      return read({ client, throttle, signal: own })
+    })
+  }
+
   return {
     kind: 'aws',
     name: options.name ?? 'aws',
@@ -177,11 +194,7 @@ export function createAwsSource(options: AwsSourceOptions): AwsOrgSource {
     async readOrganization(signal?: AbortSignal, onAccounts?: OnAccountsFound): Promise<OrgSnapshot> {
       const recorder = new StatsRecorder()
       try {
-        const client = pool.get('organizations', HUB_SCOPE, options.region, broker.hub)
-        const read = await withStats(recorder, signal, async (own) => {
-          await broker.hubSession(own)
-          return readOrganization({ client, throttle, signal: own }, onAccounts)
-        })
+        const read = await withHubStats(recorder, signal, (deps) => readOrganization(deps, onAccounts))
         const stats = recorder.finish()
         publish({ scope: 'organization', outcome: 'read', stats, warnings: read.warnings })
         for (const warning of read.warnings) log?.warn({ warning }, 'organization context not read')
@@ -200,11 +213,9 @@ export function createAwsSource(options: AwsSourceOptions): AwsOrgSource {
     async readAccountTags(accountIds, onBatch, signal) {
       const recorder = new StatsRecorder()
       try {
-        const client = pool.get('organizations', HUB_SCOPE, options.region, broker.hub)
-        const read = await withStats(recorder, signal, async (own) => {
-          await broker.hubSession(own)
-          return readAccountTags({ client, throttle, signal: own }, accountIds, onBatch)
-        })
+        const read = await withHubStats(recorder, signal, (deps) =>
+          readAccountTags(deps, accountIds, onBatch),
+        )
         const warnings = read.warning ? [read.warning] : []
         publish({ scope: 'account-tags', outcome: 'read', stats: recorder.finish(), warnings })
         if (read.warning) log?.warn({ warning: read.warning }, 'organization context not read')
