@@ -11,6 +11,8 @@
  * --regions (comma list) --cpu-prof (V8 profiles of the API and workers, into a directory under the OS temp dir)
  * --scope (collect only the first N accounts: the organization is still read whole, which is
  * how the organization read of a very large organization is measured without its account phase)
+ * --sweeps (sweeps run one after another by the same processes, default 1: the first meets fresh
+ * processes and an empty store, later ones warm processes and the store the sweep before left)
  * --keep (keep the database) --node-flags="…" (extra Node/V8 flags for the workers, e.g.
  * --node-flags=--interrupt-budget=270336; to compare flags, run two benchmarks side by side, see
  * the README).
@@ -49,11 +51,20 @@ const { values: args } = parseArgs({
     scope: { type: 'string', default: '0' },
     keep: { type: 'boolean', default: false },
     'node-flags': { type: 'string', default: '' },
+    sweeps: { type: 'string', default: '1' },
   },
 })
 const n = (name: keyof typeof args) => Number(args[name])
 const ACCOUNTS = n('accounts')
 const REGIONS = String(args.regions).split(',')
+const SWEEPS = Math.max(1, n('sweeps'))
+
+/** The first sweep meets fresh processes and an empty store; later ones, what the one before left. */
+function roundKind(round: number): string {
+  return round === 1
+    ? 'fresh processes, empty store'
+    : 'the same processes, the store and account tags as the sweep before left them'
+}
 
 const redisUrl = process.env.REDIS_URL
 const adminUrl = process.env.TEST_DATABASE_URL
@@ -104,6 +115,256 @@ function machineCpu(): { busy: number; total: number } {
   const idle = v[3] + (v[4] ?? 0)
   const total = v.reduce((a, b) => a + b, 0)
   return { busy: total - idle, total }
+}
+
+interface SweepRun {
+  sim: Awaited<ReturnType<typeof startSimAws>>
+  url: string
+  headers: Record<string, string>
+  processes: readonly ServiceProcess[]
+  databaseUrl: string
+  /** The machine speed check's evaluations per second, measured before the first sweep. */
+  speed: number
+}
+
+/** One sweep through the running processes: POST, wait for the end, then the figures. */
+async function measureSweep(
+  run: SweepRun,
+  round: number,
+): Promise<{ figures: Figure[]; details: Record<string, unknown> }> {
+  const { sim, url, headers, processes, speed } = run
+  if (SWEEPS > 1) console.log(`\n== sweep ${round} of ${SWEEPS}: ${roundKind(round)}`)
+  // What the sweep before left running (its last writes, the tag refresh) settles first.
+  if (round > 1) await new Promise((r) => setTimeout(r, 3_000))
+  const cpu0 = processes.map((p) => p.usage().cpuSeconds)
+  const simCpu0 = process.cpuUsage()
+  const machine0 = machineCpu()
+  const postgresCpu = await startPostgresCpu(adminUrl as string)
+  const loadBefore = os.loadavg()[0]
+  sim.resetStats()
+
+  const t0 = performance.now()
+  const created = await fetch(`${url}/v1/sweeps`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({
+      source: { type: 'aws' },
+      ...(n('scope') > 0
+        ? { scope: { accountIds: sim.org.accounts.slice(0, n('scope')).map((a) => a.id) } }
+        : {}),
+    }),
+  })
+  if (created.status !== 202) throw new Error(`POST /v1/sweeps: ${created.status} ${await created.text()}`)
+  const { id } = (await created.json()) as { id: string }
+  let sweep: SweepView
+  let lastLog = 0
+  for (;;) {
+    const res = await fetch(`${url}/v1/sweeps/${id}`, { headers })
+    sweep = (await res.json()) as SweepView
+    if (['completed', 'failed', 'cancelled'].includes(sweep.status)) break
+    if (performance.now() - lastLog > 10_000) {
+      lastLog = performance.now()
+      const s = ((performance.now() - t0) / 1000).toFixed(0)
+      console.error(
+        `  ${s} s: ${sweep.status}, ${sweep.progress?.done ?? 0}/${sweep.progress?.total ?? '?'} accounts`,
+      )
+    }
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  const wallMs = performance.now() - t0
+  const simCpu = process.cpuUsage(simCpu0)
+  const machine1 = machineCpu()
+  const postgresSeconds = postgresCpu()
+  const machineBusy = (machine1.busy - machine0.busy) / Math.max(1, machine1.total - machine0.total)
+  const usage = processes.map((p, i) => {
+    const u = p.usage()
+    return { role: p.role, pid: p.pid, ...u, sweepCpuSeconds: u.cpuSeconds - cpu0[i] }
+  })
+  const simRssMb = process.resourceUsage().maxRSS / 1024
+
+  const db = new pg.Client({ connectionString: run.databaseUrl })
+  await db.connect()
+  const timing = (
+    await db.query(
+      `SELECT extract(epoch FROM org_read_at - started_at) * 1000 AS org_ms,
+            extract(epoch FROM finished_at - org_read_at) * 1000 AS accounts_ms,
+            extract(epoch FROM started_at - created_at) * 1000 AS queue_ms,
+            (SELECT count(*)::int FROM sweep_accounts a
+              WHERE a.sweep_id = s.id AND a.started_at < s.org_read_at) AS started_during_read
+       FROM sweeps s WHERE id = $1`,
+      [id],
+    )
+  ).rows[0] as { org_ms: number; accounts_ms: number; queue_ms: number; started_during_read: number }
+  const accountRows = (
+    await db.query(
+      `SELECT status, stats, extract(epoch FROM finished_at - started_at) * 1000 AS ms
+       FROM sweep_accounts WHERE sweep_id = $1`,
+      [id],
+    )
+  ).rows as Array<{ status: string; stats: { api?: CallStats } | null; ms: number }>
+  const tables = (
+    await db.query(
+      `SELECT relname AS table, pg_total_relation_size(relid) AS bytes FROM pg_stat_user_tables ORDER BY relname`,
+    )
+  ).rows as Array<{ table: string; bytes: string }>
+  const storage: Array<{ table: string; rows: number; bytes: number }> = []
+  for (const t of tables) {
+    const count = await db.query(`SELECT count(*)::int AS n FROM "${t.table}"`)
+    storage.push({ table: t.table, rows: count.rows[0].n, bytes: Number(t.bytes) })
+  }
+  await db.end()
+
+  // Per account: Orgwarden's own accounting (one per request; retries apart).
+  const collected = accountRows.filter((r) => r.status === 'collected')
+  const callsByOp: Record<string, number> = {}
+  let retries = 0
+  let throttled = 0
+  let totalCalls = 0
+  let responseBytes = 0
+  for (const row of accountRows) {
+    const api = row.stats?.api
+    if (!api) continue
+    for (const [op, k] of Object.entries(api.calls)) callsByOp[op] = (callsByOp[op] ?? 0) + k
+    retries += api.retries
+    throttled += api.throttled
+    totalCalls += api.totalCalls
+    responseBytes += api.responseBytes
+  }
+  const orgCalls = Object.entries(sim.stats.calls).filter(([op]) => op.startsWith('organizations:'))
+  const orgThrottled = Object.entries(sim.stats.throttled)
+    .filter(([op]) => op.startsWith('organizations:'))
+    .reduce((s, [, k]) => s + k, 0)
+  const perAccount = (k: number) => k / Math.max(1, collected.length)
+  const accountMs = collected.map((r) => Number(r.ms)).sort((a, b) => a - b)
+  const pct = (p: number) => accountMs[Math.min(accountMs.length - 1, Math.floor(p * accountMs.length))] ?? 0
+  const totalRows = storage.reduce((s, t) => s + t.rows, 0)
+  const totalBytes = storage.reduce((s, t) => s + t.bytes, 0)
+
+  const figures: Figure[] = [
+    { name: 'sweep status', value: sweep.status === 'completed' ? 1 : 0, unit: sweep.status },
+    {
+      name: 'accounts collected',
+      value: collected.length,
+      unit: `of ${sweep.progress.total} planned`,
+      note: JSON.stringify(sweep.progress.byStatus),
+    },
+    {
+      name: 'wall time (POST → completed)',
+      value: wallMs / 1000,
+      unit: 's',
+      target: ACCOUNTS === 1000 ? '<= 60 s' : undefined,
+    },
+    { name: '  queue wait', value: Number(timing.queue_ms) / 1000, unit: 's' },
+    {
+      name: '  organization read',
+      value: Number(timing.org_ms) / 1000,
+      unit: 's',
+      note: `${orgCalls.reduce((s, [, k]) => s + k, 0)} Organizations requests, ${orgThrottled} throttled`,
+    },
+    {
+      name: '  after the organization read',
+      value: Number(timing.accounts_ms) / 1000,
+      unit: 's',
+      note: `${timing.started_during_read} accounts started during the read`,
+    },
+    {
+      name: 'accounts per second (whole sweep)',
+      value: collected.length / (wallMs / 1000),
+      unit: 'acct/s',
+    },
+    {
+      name: 'account job p50 / p95',
+      value: pct(0.5),
+      unit: 'ms',
+      note: `p95 ${pct(0.95).toFixed(0)} ms`,
+    },
+    {
+      name: 'API calls per collected account',
+      value: perAccount(totalCalls),
+      unit: 'calls',
+      note: 'Orgwarden accounting, pages counted',
+    },
+    {
+      name: 'throttled answers (accounts)',
+      value: throttled,
+      unit: 'answers',
+      note: `${retries} SDK retries`,
+    },
+    { name: 'AWS response bytes per account', value: perAccount(responseBytes) / 1024, unit: 'KiB' },
+    ...usage.map((u) => ({
+      name: `peak RSS ${u.role} (pid ${u.pid})`,
+      value: u.peakRssMb,
+      unit: 'MiB',
+      target: '<= 1024 MiB',
+      note: `${u.sweepCpuSeconds.toFixed(1)} s CPU in the sweep, ${u.cpuSeconds.toFixed(1)} s since its start`,
+    })),
+    {
+      name: 'peak RSS bench + simulated AWS',
+      value: simRssMb,
+      unit: 'MiB',
+      note: `${((simCpu.user + simCpu.system) / 1e6).toFixed(1)} s CPU in the sweep`,
+    },
+    ...(postgresSeconds !== undefined
+      ? [
+          {
+            name: 'PostgreSQL CPU (server and backends)',
+            value: postgresSeconds,
+            unit: 's',
+            note: `${((postgresSeconds * 1000) / Math.max(1, collected.length)).toFixed(0)} ms per collected account`,
+          },
+        ]
+      : []),
+    {
+      name: 'machine CPU busy during the sweep',
+      value: machineBusy * 100,
+      unit: '%',
+      note: `${cpus().length} cores; PostgreSQL and Redis included`,
+    },
+    {
+      name: 'load average (1 min) before / after',
+      value: loadBefore,
+      unit: '',
+      note: `after ${os.loadavg()[0].toFixed(2)}; above ~1 means other work shared the machine`,
+    },
+    {
+      name: 'machine speed check (1 core, before the sweep)',
+      value: Math.round(speed),
+      unit: 'eval/s',
+      note: 'the eval benchmark mix for 2 s; compare sweeps only at similar speeds',
+    },
+    { name: 'rows written', value: totalRows, unit: 'rows' },
+    {
+      name: 'bytes written (relations incl. indexes, TOAST)',
+      value: totalBytes / 1024 / 1024,
+      unit: 'MiB',
+    },
+  ]
+  printTable(figures)
+  console.log('\nAPI calls per collected account, by operation (Orgwarden accounting):')
+  for (const [op, k] of Object.entries(callsByOp).sort())
+    console.log(`  ${op.padEnd(46)} ${perAccount(k).toFixed(2)}`)
+  console.log('\nOrganizations requests for the whole organization (simulated AWS, attempts):')
+  for (const [op, k] of orgCalls.sort()) console.log(`  ${op.padEnd(46)} ${k}`)
+  console.log('\nStorage:')
+  for (const t of storage.filter((s) => s.rows > 0))
+    console.log(
+      `  ${t.table.padEnd(24)} ${String(t.rows).padStart(9)} rows ${(t.bytes / 1024 / 1024).toFixed(1).padStart(9)} MiB`,
+    )
+  return {
+    figures,
+    details: {
+      round,
+      kind: roundKind(round),
+      sweep: { id, status: sweep.status, progress: sweep.progress, wallMs, ...timing },
+      callsPerAccountByOperation: Object.fromEntries(
+        Object.entries(callsByOp).map(([op, k]) => [op, perAccount(k)]),
+      ),
+      organizationRequests: Object.fromEntries(orgCalls),
+      simulatedAws: sim.stats,
+      processes: usage,
+      storage,
+    },
+  }
 }
 
 async function main(): Promise<void> {
@@ -160,222 +421,13 @@ async function main(): Promise<void> {
       processes.push(startProcess('worker', env, { cpuProfDir, nodeFlags }))
     // Let the workers connect and load their catalogues before the clock starts.
     await new Promise((r) => setTimeout(r, 3_000))
-    const simCpu0 = process.cpuUsage()
-    const machine0 = machineCpu()
-    const postgresCpu = await startPostgresCpu(adminUrl as string)
-    const loadBefore = os.loadavg()[0]
-    sim.resetStats()
-
-    const t0 = performance.now()
-    const created = await fetch(`${url}/v1/sweeps`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({
-        source: { type: 'aws' },
-        ...(n('scope') > 0
-          ? { scope: { accountIds: sim.org.accounts.slice(0, n('scope')).map((a) => a.id) } }
-          : {}),
-      }),
-    })
-    if (created.status !== 202) throw new Error(`POST /v1/sweeps: ${created.status} ${await created.text()}`)
-    const { id } = (await created.json()) as { id: string }
-    let sweep: SweepView
-    let lastLog = 0
-    for (;;) {
-      const res = await fetch(`${url}/v1/sweeps/${id}`, { headers })
-      sweep = (await res.json()) as SweepView
-      if (['completed', 'failed', 'cancelled'].includes(sweep.status)) break
-      if (performance.now() - lastLog > 10_000) {
-        lastLog = performance.now()
-        const s = ((performance.now() - t0) / 1000).toFixed(0)
-        console.error(
-          `  ${s} s: ${sweep.status}, ${sweep.progress?.done ?? 0}/${sweep.progress?.total ?? '?'} accounts`,
-        )
-      }
-      await new Promise((r) => setTimeout(r, 250))
-    }
-    const wallMs = performance.now() - t0
-    const simCpu = process.cpuUsage(simCpu0)
-    const machine1 = machineCpu()
-    const postgresSeconds = postgresCpu()
-    const machineBusy = (machine1.busy - machine0.busy) / Math.max(1, machine1.total - machine0.total)
-    const usage = processes.map((p) => ({ role: p.role, pid: p.pid, ...p.usage() }))
-    const simRssMb = process.resourceUsage().maxRSS / 1024
-
-    const db = new pg.Client({ connectionString: database.url })
-    await db.connect()
-    const timing = (
-      await db.query(
-        `SELECT extract(epoch FROM org_read_at - started_at) * 1000 AS org_ms,
-                extract(epoch FROM finished_at - org_read_at) * 1000 AS accounts_ms,
-                extract(epoch FROM started_at - created_at) * 1000 AS queue_ms,
-                (SELECT count(*)::int FROM sweep_accounts a
-                  WHERE a.sweep_id = s.id AND a.started_at < s.org_read_at) AS started_during_read
-           FROM sweeps s WHERE id = $1`,
-        [id],
-      )
-    ).rows[0] as { org_ms: number; accounts_ms: number; queue_ms: number; started_during_read: number }
-    const accountRows = (
-      await db.query(
-        `SELECT status, stats, extract(epoch FROM finished_at - started_at) * 1000 AS ms
-           FROM sweep_accounts WHERE sweep_id = $1`,
-        [id],
-      )
-    ).rows as Array<{ status: string; stats: { api?: CallStats } | null; ms: number }>
-    const tables = (
-      await db.query(
-        `SELECT relname AS table, pg_total_relation_size(relid) AS bytes FROM pg_stat_user_tables ORDER BY relname`,
-      )
-    ).rows as Array<{ table: string; bytes: string }>
-    const storage: Array<{ table: string; rows: number; bytes: number }> = []
-    for (const t of tables) {
-      const count = await db.query(`SELECT count(*)::int AS n FROM "${t.table}"`)
-      storage.push({ table: t.table, rows: count.rows[0].n, bytes: Number(t.bytes) })
-    }
-    await db.end()
-
-    // Per account: Orgwarden's own accounting (one per request; retries apart).
-    const collected = accountRows.filter((r) => r.status === 'collected')
-    const callsByOp: Record<string, number> = {}
-    let retries = 0
-    let throttled = 0
-    let totalCalls = 0
-    let responseBytes = 0
-    for (const row of accountRows) {
-      const api = row.stats?.api
-      if (!api) continue
-      for (const [op, k] of Object.entries(api.calls)) callsByOp[op] = (callsByOp[op] ?? 0) + k
-      retries += api.retries
-      throttled += api.throttled
-      totalCalls += api.totalCalls
-      responseBytes += api.responseBytes
-    }
-    const orgCalls = Object.entries(sim.stats.calls).filter(([op]) => op.startsWith('organizations:'))
-    const orgThrottled = Object.entries(sim.stats.throttled)
-      .filter(([op]) => op.startsWith('organizations:'))
-      .reduce((s, [, k]) => s + k, 0)
-    const perAccount = (k: number) => k / Math.max(1, collected.length)
-    const accountMs = collected.map((r) => Number(r.ms)).sort((a, b) => a - b)
-    const pct = (p: number) =>
-      accountMs[Math.min(accountMs.length - 1, Math.floor(p * accountMs.length))] ?? 0
-    const totalRows = storage.reduce((s, t) => s + t.rows, 0)
-    const totalBytes = storage.reduce((s, t) => s + t.bytes, 0)
-
-    const figures: Figure[] = [
-      { name: 'sweep status', value: sweep.status === 'completed' ? 1 : 0, unit: sweep.status },
-      {
-        name: 'accounts collected',
-        value: collected.length,
-        unit: `of ${sweep.progress.total} planned`,
-        note: JSON.stringify(sweep.progress.byStatus),
-      },
-      {
-        name: 'wall time (POST → completed)',
-        value: wallMs / 1000,
-        unit: 's',
-        target: ACCOUNTS === 1000 ? '<= 60 s' : undefined,
-      },
-      { name: '  queue wait', value: Number(timing.queue_ms) / 1000, unit: 's' },
-      {
-        name: '  organization read',
-        value: Number(timing.org_ms) / 1000,
-        unit: 's',
-        note: `${orgCalls.reduce((s, [, k]) => s + k, 0)} Organizations requests, ${orgThrottled} throttled`,
-      },
-      {
-        name: '  after the organization read',
-        value: Number(timing.accounts_ms) / 1000,
-        unit: 's',
-        note: `${timing.started_during_read} accounts started during the read`,
-      },
-      {
-        name: 'accounts per second (whole sweep)',
-        value: collected.length / (wallMs / 1000),
-        unit: 'acct/s',
-      },
-      { name: 'account job p50 / p95', value: pct(0.5), unit: 'ms', note: `p95 ${pct(0.95).toFixed(0)} ms` },
-      {
-        name: 'API calls per collected account',
-        value: perAccount(totalCalls),
-        unit: 'calls',
-        note: 'Orgwarden accounting, pages counted',
-      },
-      {
-        name: 'throttled answers (accounts)',
-        value: throttled,
-        unit: 'answers',
-        note: `${retries} SDK retries`,
-      },
-      { name: 'AWS response bytes per account', value: perAccount(responseBytes) / 1024, unit: 'KiB' },
-      ...usage.map((u) => ({
-        name: `peak RSS ${u.role} (pid ${u.pid})`,
-        value: u.peakRssMb,
-        unit: 'MiB',
-        target: '<= 1024 MiB',
-        note: `${u.cpuSeconds.toFixed(1)} s CPU`,
-      })),
-      {
-        name: 'peak RSS bench + simulated AWS',
-        value: simRssMb,
-        unit: 'MiB',
-        note: `${((simCpu.user + simCpu.system) / 1e6).toFixed(1)} s CPU in the sweep`,
-      },
-      ...(postgresSeconds !== undefined
-        ? [
-            {
-              name: 'PostgreSQL CPU (server and backends)',
-              value: postgresSeconds,
-              unit: 's',
-              note: `${((postgresSeconds * 1000) / Math.max(1, collected.length)).toFixed(0)} ms per collected account`,
-            },
-          ]
-        : []),
-      {
-        name: 'machine CPU busy during the sweep',
-        value: machineBusy * 100,
-        unit: '%',
-        note: `${cpus().length} cores; PostgreSQL and Redis included`,
-      },
-      {
-        name: 'load average (1 min) before / after',
-        value: loadBefore,
-        unit: '',
-        note: `after ${os.loadavg()[0].toFixed(2)}; above ~1 means other work shared the machine`,
-      },
-      {
-        name: 'machine speed check (1 core, before the sweep)',
-        value: Math.round(speed),
-        unit: 'eval/s',
-        note: 'the eval benchmark mix for 2 s; compare sweeps only at similar speeds',
-      },
-      { name: 'rows written', value: totalRows, unit: 'rows' },
-      {
-        name: 'bytes written (relations incl. indexes, TOAST)',
-        value: totalBytes / 1024 / 1024,
-        unit: 'MiB',
-      },
-    ]
-    printTable(figures)
-    console.log('\nAPI calls per collected account, by operation (Orgwarden accounting):')
-    for (const [op, k] of Object.entries(callsByOp).sort())
-      console.log(`  ${op.padEnd(46)} ${perAccount(k).toFixed(2)}`)
-    console.log('\nOrganizations requests for the whole organization (simulated AWS, attempts):')
-    for (const [op, k] of orgCalls.sort()) console.log(`  ${op.padEnd(46)} ${k}`)
-    console.log('\nStorage:')
-    for (const t of storage.filter((s) => s.rows > 0))
-      console.log(
-        `  ${t.table.padEnd(24)} ${String(t.rows).padStart(9)} rows ${(t.bytes / 1024 / 1024).toFixed(1).padStart(9)} MiB`,
-      )
-    const file = writeResults(`sweep-${ACCOUNTS}`, figures, {
+    const rounds: Array<{ figures: Figure[]; details: Record<string, unknown> }> = []
+    const run = { sim, url, headers, processes, databaseUrl: database.url, speed }
+    for (let round = 1; round <= SWEEPS; round++) rounds.push(await measureSweep(run, round))
+    const file = writeResults(`sweep-${ACCOUNTS}`, rounds[0].figures, {
       options: args,
-      sweep: { id, status: sweep.status, progress: sweep.progress, wallMs, ...timing },
-      callsPerAccountByOperation: Object.fromEntries(
-        Object.entries(callsByOp).map(([op, k]) => [op, perAccount(k)]),
-      ),
-      organizationRequests: Object.fromEntries(orgCalls),
-      simulatedAws: sim.stats,
-      processes: usage,
-      storage,
+      ...rounds[0].details,
+      ...(SWEEPS > 1 ? { sweeps: rounds } : {}),
     })
     console.log(`\nwrote ${file}`)
     if (cpuProfDir) console.log(`CPU profiles (written when the processes exit): ${cpuProfDir}`)
