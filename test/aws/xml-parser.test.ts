@@ -1,6 +1,7 @@
 /**
  * The AWS SDK's XML parser, as patched by `patches/@aws-sdk+xml-builder+*.patch` (texts and tag
- * names taken as slices instead of built one character at a time). IAM and STS answers go through
+ * names taken as slices instead of built one character at a time, characters compared by code, no
+ * copy of the whole answer in lower case to look for a DOCTYPE). IAM and STS answers go through
  * it, so it must read them exactly as before: entities, CDATA, comments, attributes, whitespace.
  */
 import assert from 'node:assert/strict'
@@ -67,8 +68,15 @@ describe('SDK XML parser (patched)', () => {
     assert.deepEqual(parsed, { r: { a: { '#text': 'x', id: '1' }, b: '', c: '', d: '  ' } })
   })
 
+  test('a DOCTYPE in any case is skipped; closing tags may carry blanks; CR LF reads as LF', () => {
+    assert.deepEqual(parseXML('<!doctype r>\n<r><a>1</a ></r\t>'), { r: { a: '1' } })
+    assert.deepEqual(parseXML('<!DOCTYPE r [<!ELEMENT r ANY>]><r>x\r\ny</r>'), { r: 'x\ny' })
+  })
+
   test('malformed answers still fail with the parser error', () => {
     assert.throws(() => parseXML('<r><a>x</b></r>'), /mismatched tags <a> and <\/b>/)
+    assert.throws(() => parseXML('<r><ab>x</a></r>'), /mismatched tags <ab> and <\/a>/)
+    assert.throws(() => parseXML('<r><a>x</ab></r>'), /mismatched tags <a> and <\/ab>/)
     assert.throws(() => parseXML('<r><a>unterminated'), /missing closing tag/)
   })
 })
