@@ -13,6 +13,8 @@
  * how the organization read of a very large organization is measured without its account phase)
  * --sweeps (sweeps run one after another by the same processes, default 1: the first meets fresh
  * processes and an empty store, later ones warm processes and the store the sweep before left)
+ * --source (run the service from its TypeScript sources through tsx instead of the compiled
+ * build, which the benchmark makes first with `npm run build`, as the Docker image runs it)
  * --keep (keep the database) --node-flags="…" (extra Node/V8 flags for the workers, e.g.
  * --node-flags=--interrupt-budget=270336; to compare flags, run two benchmarks side by side, see
  * the README).
@@ -29,7 +31,13 @@ import pg from 'pg'
 import { type Figure, printTable, writeResults } from './lib/eval-report.js'
 import { measureEvaluations } from './lib/policy-eval-workload.js'
 import { startPostgresCpu } from './lib/postgres-cpu.js'
-import { freePort, type ServiceProcess, startProcess, waitForHealth } from './lib/sweep-processes.js'
+import {
+  buildService,
+  freePort,
+  type ServiceProcess,
+  startProcess,
+  waitForHealth,
+} from './lib/sweep-processes.js'
 import { startSimAws } from './sim-aws/server.js'
 
 const { values: args } = parseArgs({
@@ -51,6 +59,7 @@ const { values: args } = parseArgs({
     scope: { type: 'string', default: '0' },
     keep: { type: 'boolean', default: false },
     'node-flags': { type: 'string', default: '' },
+    source: { type: 'boolean', default: false },
     sweeps: { type: 'string', default: '1' },
   },
 })
@@ -371,6 +380,8 @@ async function main(): Promise<void> {
   // This machine's single-core speed has varied by a third from one evening to the next; the
   // sweep is CPU-bound, so its time is only comparable between runs at similar speeds.
   const speed = measureEvaluations(2).perSecond
+  const code = args.source ? 'source' : 'build'
+  if (code === 'build') buildService()
   const sim = await startSimAws({
     seed: n('seed'),
     accounts: ACCOUNTS,
@@ -414,11 +425,11 @@ async function main(): Promise<void> {
   const url = `http://127.0.0.1:${port}`
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
   try {
-    processes.push(startProcess('api', env, { cpuProfDir }))
+    processes.push(startProcess('api', env, { code, cpuProfDir }))
     await waitForHealth(url)
     const nodeFlags = String(args['node-flags']).split(/\s+/).filter(Boolean)
     for (let w = 0; w < n('workers'); w++)
-      processes.push(startProcess('worker', env, { cpuProfDir, nodeFlags }))
+      processes.push(startProcess('worker', env, { code, cpuProfDir, nodeFlags }))
     // Let the workers connect and load their catalogues before the clock starts.
     await new Promise((r) => setTimeout(r, 3_000))
     const rounds: Array<{ figures: Figure[]; details: Record<string, unknown> }> = []
