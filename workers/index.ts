@@ -60,6 +60,9 @@ export function startWorkers(deps: WorkerDeps, opts: WorkerOptions): Workers {
     schedulesReconciled,
     async close() {
       clearInterval(reconcileTimer)
+      // A sweep job that listens to its abort signal (the tag refresh) stops now instead of holding
+      // the shutdown; the others, which do not listen, run to their end as before.
+      sweeps.cancelAllJobs('the worker is closing')
       await Promise.allSettled(workers.map((w) => w.close()))
     },
   }

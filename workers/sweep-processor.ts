@@ -17,9 +17,11 @@ import type { WorkerDeps } from './deps.js'
  * All are safe to run again after a crash: every step checks what is already stored.
  */
 export function createSweepProcessor(deps: WorkerDeps) {
-  return async (job: Job<SweepJobData>) => {
+  // Three parameters, so that BullMQ gives each job an abort signal (startWorkers aborts them when
+  // the worker closes); only the tag refresh listens to it.
+  return async (job: Job<SweepJobData>, _token?: string, signal?: AbortSignal) => {
     if (job.name === JOB.finalize) return finalize(deps, job)
-    if (job.name === JOB.tags) return refreshTags(deps, job)
+    if (job.name === JOB.tags) return refreshTags(deps, job, signal)
     try {
       return await start(deps, job)
     } catch (err) {
@@ -109,9 +111,12 @@ const DAY_MS = 24 * 3_600_000
 /**
  * Reads the tags of the sweep's accounts whose kept copy is older than the configured age (or
  * missing), saving them as they come. A refusal is logged and the old copies stay; the sweep
- * itself never waits for this job nor fails with it.
+ * itself never waits for this job nor fails with it. When the worker closes (`signal`), the read
+ * stops and the job ends: the tags saved so far stay, the rest are still stale for the next sweep.
+ * At a few calls a second a large organization's refresh takes minutes, longer than a shutdown
+ * may wait.
  */
-async function refreshTags(deps: WorkerDeps, job: Job<SweepJobData>) {
+async function refreshTags(deps: WorkerDeps, job: Job<SweepJobData>, signal?: AbortSignal) {
   const { sweepId } = job.data
   const sweep = await deps.store.sweeps.get(sweepId)
   if (!sweep) return { skipped: 'sweep is gone' }
@@ -125,7 +130,17 @@ async function refreshTags(deps: WorkerDeps, job: Job<SweepJobData>) {
   )
   if (stale.length === 0) return { read: 0 }
   const started = performance.now()
-  const result = await source.readAccountTags(stale, (tags) => deps.store.accountTags.save(tags))
+  let result: Awaited<ReturnType<NonNullable<OrgSource['readAccountTags']>>>
+  try {
+    result = await source.readAccountTags(stale, (tags) => deps.store.accountTags.save(tags), signal)
+  } catch (err) {
+    if (!signal?.aborted) throw err
+    deps.log.info(
+      { sweepId, stale: stale.length, durationMs: Math.round(performance.now() - started) },
+      'account tags refresh stopped: the worker is closing; the tags not read wait for the next sweep',
+    )
+    return { stopped: 'the worker closed' }
+  }
   deps.log.info(
     {
       sweepId,
