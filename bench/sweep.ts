@@ -143,7 +143,8 @@ async function measureSweep(
 ): Promise<{ figures: Figure[]; details: Record<string, unknown> }> {
   const { sim, url, headers, processes, speed } = run
   if (SWEEPS > 1) console.log(`\n== sweep ${round} of ${SWEEPS}: ${roundKind(round)}`)
-  // What the sweep before left running (its last writes, the tag refresh) settles first.
+  // The sweep before's last writes settle first. Its tag refresh, if any tags are still stale,
+  // goes on beside this sweep, as it would in production.
   if (round > 1) await new Promise((r) => setTimeout(r, 3_000))
   const cpu0 = processes.map((p) => p.usage().cpuSeconds)
   const simCpu0 = process.cpuUsage()
