@@ -60,8 +60,8 @@ export function startWorkers(deps: WorkerDeps, opts: WorkerOptions): Workers {
     schedulesReconciled,
     async close() {
       clearInterval(reconcileTimer)
-      // A sweep job that listens to its abort signal (the tag refresh) stops now instead of holding
-      // the shutdown; the others, which do not listen, run to their end as before.
+      // Sweep jobs that listen to their abort signal stop now instead of holding the shutdown: an
+      // organization read goes back to the queue, a tag refresh ends with what it saved.
       sweeps.cancelAllJobs('the worker is closing')
       await Promise.allSettled(workers.map((w) => w.close()))
     },

@@ -1,4 +1,4 @@
-import type { Job } from 'bullmq'
+import { DelayedError, type Job } from 'bullmq'
 import type { OnAccountsFound, OrgSource } from '../src/org/source.js'
 import { buildOrgTree } from '../src/org/tree.js'
 import type { OrgSnapshot, SweepScope } from '../src/org/types.js'
@@ -16,15 +16,26 @@ import type { WorkerDeps } from './deps.js'
  *   account phase: one call per account at a few per second would otherwise hold up every sweep.
  * All are safe to run again after a crash: every step checks what is already stored.
  */
+/** How long an organization read handed back by a closing worker waits before another takes it. */
+const HAND_BACK_DELAY_MS = 1_000
+
 export function createSweepProcessor(deps: WorkerDeps) {
-  // Three parameters, so that BullMQ gives each job an abort signal (startWorkers aborts them when
-  // the worker closes); only the tag refresh listens to it.
-  return async (job: Job<SweepJobData>, _token?: string, signal?: AbortSignal) => {
+  // Three parameters, so that BullMQ gives each job an abort signal: startWorkers aborts them when
+  // the worker closes. The organization read and the tag refresh listen to it.
+  return async (job: Job<SweepJobData>, token?: string, signal?: AbortSignal) => {
     if (job.name === JOB.finalize) return finalize(deps, job)
     if (job.name === JOB.tags) return refreshTags(deps, job, signal)
     try {
-      return await start(deps, job)
+      return await start(deps, job, signal)
     } catch (err) {
+      // The worker is closing: the read goes back to the queue for another worker, in a second
+      // instead of after its lock expires (it starts over; every step is safe to run again).
+      // Delayed, not waiting: this worker, until its fetch loop has stopped, would take it again.
+      if (signal?.aborted) {
+        deps.log.info({ sweepId: job.data.sweepId }, 'worker closing: organization read handed back')
+        await job.moveToDelayed(Date.now() + HAND_BACK_DELAY_MS, token)
+        throw new DelayedError()
+      }
       const attempts = job.opts.attempts ?? 1
       if (job.attemptsMade + 1 >= attempts) {
         const message = err instanceof Error ? err.message : String(err)
@@ -38,7 +49,7 @@ export function createSweepProcessor(deps: WorkerDeps) {
   }
 }
 
-async function start(deps: WorkerDeps, job: Job<SweepJobData>) {
+async function start(deps: WorkerDeps, job: Job<SweepJobData>, signal?: AbortSignal) {
   const { sweepId } = job.data
   const { store, log } = deps
   const sweep = await store.sweeps.get(sweepId)
@@ -67,7 +78,7 @@ async function start(deps: WorkerDeps, job: Job<SweepJobData>) {
           )
         }
       : undefined
-    const org = await source.readOrganization(undefined, onAccounts)
+    const org = await source.readOrganization(signal, onAccounts)
     if (source.readAccountTags) await withKeptTags(deps, org)
     const tree = buildOrgTree(org)
     const scope = tree.resolveScope(sweep.scope as Parameters<typeof tree.resolveScope>[0])

@@ -1,11 +1,14 @@
 /**
- * A worker that closes while it refreshes account tags (minutes for a large organization at the
- * Organizations rate) stops the refresh instead of holding the shutdown until the process manager
- * kills it: what was read is kept, the job ends normally, the rest waits for the next sweep.
+ * A worker that closes (SIGTERM) in the middle of a long sweep job does not hold the shutdown
+ * until the process manager kills it:
+ * - an organization read (a minute for a large organization) goes back to the queue, for another
+ *   worker a second later, and the sweep goes on running;
+ * - a tag refresh (minutes at the Organizations rate) stops: what was read is kept, the job ends
+ *   normally, the rest waits for the next sweep.
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { tagsJobId } from '../../src/queue/names.js'
+import { sweepJobId, tagsJobId } from '../../src/queue/names.js'
 import { createTestContext, runSweep, type TestContext } from '../helpers/context.js'
 import { waitFor } from '../helpers/wait.js'
 import { wrappedSources } from '../helpers/wrapped-sources.js'
@@ -50,5 +53,50 @@ describe('tag refresh when the worker closes', () => {
     const ended = await ctx.queues.sweeps.getJob(tagsJobId(sweep.id))
     assert.equal(await ended?.getState(), 'completed')
     assert.deepEqual(ended?.returnvalue, { stopped: 'the worker closed' })
+  })
+})
+
+describe('organization read when the worker closes', () => {
+  let ctx: TestContext
+  let reading = false
+  before(async () => {
+    ctx = await createTestContext({
+      // A read that goes on until it is told to stop, as a large organization's would.
+      sources: wrappedSources(() => ({
+        async readOrganization(signal) {
+          reading = true
+          return new Promise((_, reject) => {
+            signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true })
+          })
+        },
+      })),
+    })
+  })
+  after(() => ctx.close())
+
+  test('the read goes back to the queue and the sweep is still running, not failed', {
+    timeout: 30_000,
+  }, async () => {
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/sweeps',
+      headers: ctx.auth(),
+      payload: { source: { type: 'snapshot', name: 'demo-org' } },
+    })
+    assert.equal(res.statusCode, 202)
+    const id = res.json().id as string
+    await waitFor('the organization read started', () => reading)
+
+    // Without the hand-back, close() would wait for a read that never ends (the test times out).
+    await ctx.workers?.close()
+
+    const job = await ctx.queues.sweeps.getJob(sweepJobId(id))
+    assert.equal(await job?.getState(), 'delayed')
+    assert.equal(job?.attemptsMade, 0)
+    const sweep = (
+      await ctx.app.inject({ method: 'GET', url: `/v1/sweeps/${id}`, headers: ctx.auth('read') })
+    ).json()
+    assert.equal(sweep.status, 'running')
+    assert.equal(sweep.error ?? null, null)
   })
 })
