@@ -7,8 +7,11 @@ import type { AccountPlan } from '../src/store/sweeps-repo.js'
 import { enqueueSweepDispatch } from '../src/webhooks/jobs.js'
 import type { WorkerDeps } from './deps.js'
 
+/** How long an organization read handed back by a closing worker waits before another takes it. */
+const HAND_BACK_DELAY_MS = 1_000
+
 /**
- * The `sweeps` queue carries two kinds of job for a sweep:
+ * The `sweeps` queue carries three kinds of job for a sweep:
  * - `sweep`: read the organization, store it with the plan of accounts, fan out account jobs (for
  *   a whole-organization sweep, each parent's accounts as soon as the read lists them);
  * - `finalize`: the flow parent of those account jobs, run once they have all ended;
@@ -16,9 +19,6 @@ import type { WorkerDeps } from './deps.js'
  *   account phase: one call per account at a few per second would otherwise hold up every sweep.
  * All are safe to run again after a crash: every step checks what is already stored.
  */
-/** How long an organization read handed back by a closing worker waits before another takes it. */
-const HAND_BACK_DELAY_MS = 1_000
-
 export function createSweepProcessor(deps: WorkerDeps) {
   // Three parameters, so that BullMQ gives each job an abort signal: startWorkers aborts them when
   // the worker closes. The organization read and the tag refresh listen to it.
@@ -141,11 +141,13 @@ async function refreshTags(deps: WorkerDeps, job: Job<SweepJobData>, signal?: Ab
   )
   if (stale.length === 0) return { read: 0 }
   const started = performance.now()
-  let result: Awaited<ReturnType<NonNullable<OrgSource['readAccountTags']>>>
-  try {
-    result = await source.readAccountTags(stale, (tags) => deps.store.accountTags.save(tags), signal)
-  } catch (err) {
-    if (!signal?.aborted) throw err
+  const result = await source
+    .readAccountTags(stale, (tags) => deps.store.accountTags.save(tags), signal)
+    .catch((err) => {
+      if (signal?.aborted) return undefined
+      throw err
+    })
+  if (!result) {
     deps.log.info(
       { sweepId, stale: stale.length, durationMs: Math.round(performance.now() - started) },
       'account tags refresh stopped: the worker is closing; the tags not read wait for the next sweep',

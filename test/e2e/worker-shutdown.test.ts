@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { sweepJobId, tagsJobId } from '../../src/queue/names.js'
-import { createTestContext, runSweep, type TestContext } from '../helpers/context.js'
+import { createTestContext, runSweep, startSweep, type TestContext } from '../helpers/context.js'
 import { waitFor } from '../helpers/wait.js'
 import { wrappedSources } from '../helpers/wrapped-sources.js'
 
@@ -77,14 +77,7 @@ describe('organization read when the worker closes', () => {
   test('the read goes back to the queue and the sweep is still running, not failed', {
     timeout: 30_000,
   }, async () => {
-    const res = await ctx.app.inject({
-      method: 'POST',
-      url: '/v1/sweeps',
-      headers: ctx.auth(),
-      payload: { source: { type: 'snapshot', name: 'demo-org' } },
-    })
-    assert.equal(res.statusCode, 202)
-    const id = res.json().id as string
+    const id = await startSweep(ctx, { type: 'snapshot', name: 'demo-org' })
     await waitFor('the organization read started', () => reading)
 
     // Without the hand-back, close() would wait for a read that never ends (the test times out).

@@ -186,15 +186,10 @@ async function obliterate(queues: Queues) {
   }
 }
 
-/**
- * Starts a sweep through the API (asserting it is accepted) and waits for it to end; the body of
- * GET /v1/sweeps/:id, whose `id` names it.
- */
-export async function runSweep(
-  ctx: TestContext,
-  source: { type: 'aws' } | { type: 'snapshot'; name: string },
-  timeoutMs?: number,
-) {
+type TestSource = { type: 'aws' } | { type: 'snapshot'; name: string }
+
+/** Starts a sweep through the API, asserting it is accepted; its id. */
+export async function startSweep(ctx: TestContext, source: TestSource): Promise<string> {
   const res = await ctx.app.inject({
     method: 'POST',
     url: '/v1/sweeps',
@@ -202,7 +197,15 @@ export async function runSweep(
     payload: { source },
   })
   assert.equal(res.statusCode, 202, res.body)
-  return waitForSweep(ctx, res.json().id, timeoutMs)
+  return res.json().id as string
+}
+
+/**
+ * Starts a sweep through the API (asserting it is accepted) and waits for it to end; the body of
+ * GET /v1/sweeps/:id, whose `id` names it.
+ */
+export async function runSweep(ctx: TestContext, source: TestSource, timeoutMs?: number) {
+  return waitForSweep(ctx, await startSweep(ctx, source), timeoutMs)
 }
 
 /** Polls a sweep through the API until it ends. */
