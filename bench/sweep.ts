@@ -149,7 +149,7 @@ async function measureSweep(
   const cpu0 = processes.map((p) => p.usage().cpuSeconds)
   const simCpu0 = process.cpuUsage()
   const machine0 = machineCpu()
-  const postgresCpu = await startPostgresCpu(adminUrl as string)
+  const postgresCpu = await startPostgresCpu(adminUrl as string, new URL(run.databaseUrl).pathname.slice(1))
   const loadBefore = os.loadavg()[0]
   sim.resetStats()
 
@@ -184,7 +184,7 @@ async function measureSweep(
   const wallMs = performance.now() - t0
   const simCpu = process.cpuUsage(simCpu0)
   const machine1 = machineCpu()
-  const postgresSeconds = postgresCpu()
+  const postgres = await postgresCpu()
   const machineBusy = (machine1.busy - machine0.busy) / Math.max(1, machine1.total - machine0.total)
   const usage = processes.map((p, i) => {
     const u = p.usage()
@@ -314,13 +314,23 @@ async function measureSweep(
       unit: 'MiB',
       note: `${((simCpu.user + simCpu.system) / 1e6).toFixed(1)} s CPU in the sweep`,
     },
-    ...(postgresSeconds !== undefined
+    ...(postgres !== undefined
       ? [
           {
             name: 'PostgreSQL CPU (server and backends)',
-            value: postgresSeconds,
+            value: postgres.server,
             unit: 's',
-            note: `${((postgresSeconds * 1000) / Math.max(1, collected.length)).toFixed(0)} ms per collected account`,
+            note: `${((postgres.server * 1000) / Math.max(1, collected.length)).toFixed(0)} ms per collected account`,
+          },
+        ]
+      : []),
+    ...(postgres?.database !== undefined
+      ? [
+          {
+            name: "  this database's backends",
+            value: postgres.database,
+            unit: 's',
+            note: 'what compares when two benchmarks share the server side by side',
           },
         ]
       : []),

@@ -131,7 +131,7 @@ describe('guardrail matrix of the acceptance organization', () => {
     const leave = result(report, 'deny-leave-organization')
     assert.equal(leave.verdict, 'not-enforced')
     assert.deepEqual(
-      leave.evidence.escapes.filter((e) => e.generic).map((e) => e.principal),
+      leave.evidence.escapes.filter((e) => e.generic).flatMap((e) => e.principals),
       ['any IAM role'],
     )
     assert.equal(result(report, 'protect-cloudtrail').verdict, 'not-enforced')
@@ -151,6 +151,29 @@ describe('guardrail matrix of the acceptance organization', () => {
       assert.equal(got.actionsTotal, catalog.regional.probes.length)
     }
     assert.deepEqual(report.hygiene, [])
+  })
+
+  it('principals that get out the same way share one escape, naming the first 20 and counting the rest', () => {
+    const roles = Array.from({ length: 30 }, (_, i) => `app-${String(i).padStart(2, '0')}`)
+    const guardduty = result(judge(ACCOUNTS.bare, roles), 'protect-guardduty')
+    assert.equal(guardduty.verdict, 'not-enforced')
+    // Nothing stops anyone here: one escape for the generic probes, one for the 30 roles.
+    assert.deepEqual(
+      guardduty.evidence.escapes.map((e) => ({
+        generic: e.generic,
+        principals: e.principals.length,
+        total: e.principalsTotal,
+      })),
+      [
+        { generic: true, principals: 3, total: undefined },
+        { generic: false, principals: 20, total: 30 },
+      ],
+    )
+    const named = guardduty.evidence.escapes[1]
+    assert.equal(named?.principals[0], `arn:aws:iam::${ACCOUNTS.bare}:role/app-00`)
+    assert.equal(named?.principals[19], `arn:aws:iam::${ACCOUNTS.bare}:role/app-19`)
+    assert.deepEqual(named?.regions, guardduty.evidence.escapes[0]?.regions)
+    assert.equal(guardduty.evidence.escapesTruncated, undefined)
   })
 
   it('the management account: not applicable', () => {

@@ -65,7 +65,7 @@ describe('guardrailFinding', () => {
     assert.equal(finding?.resourceArn, `arn:aws:iam::${ID.prod}:root`)
     assert.equal(finding?.title, `Account ${ID.prod} lets principals stop or change CloudTrail`)
     assert.deepEqual(
-      (finding.evidence.escapes as Array<{ principal: string }>).map((e) => e.principal),
+      (finding.evidence.escapes as Array<{ principals: string[] }>).flatMap((e) => e.principals),
       ['any IAM role'],
     )
     assert.ok(findingIds(ID.prod, results).includes('guardrail.protect-config'))

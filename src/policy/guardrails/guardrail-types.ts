@@ -83,9 +83,13 @@ export interface JudgeGuardrailsInput {
   guardrails?: readonly GuardrailId[]
 }
 
-/** Probes of one principal that got through. */
+/** Probes that got through: the principals that got out with the same actions in the same regions. */
 export interface ProbeEscape {
-  principal: string
+  /** Generic probe principals ("any IAM role") or real ARNs: the first 20 when there are more (see `principalsTotal`). */
+  principals: string[]
+  /** How many principals got out this way, when `principals` lists only the first of them. */
+  principalsTotal?: number
+  /** Whether the principals are generic probes (anyone falls into the hole) rather than named ones. */
   generic: boolean
   /** The probed actions that got through: the first 20 when there are more (see `actionsTotal`). */
   actions: readonly string[]

@@ -16,6 +16,13 @@ import type {
 import type { ProbeOutcome } from './probe-engine.js'
 
 const MAX_ESCAPES = 50
+/**
+ * Principals named per escape. Escapes are grouped: every principal that gets out with the same
+ * actions in the same regions shares one entry. Listed one by one, the 250 principals of an
+ * account with 50 users and 200 roles made 50 near-identical entries (15 KB per guardrail, 74 KB
+ * for the region allowlist), stored twice (result and finding) and cut off at 50 principals.
+ */
+const MAX_ESCAPE_PRINCIPALS = 20
 const MAX_DECIDING = 20
 /**
  * Actions named per escape. A region-allowlist probe group holds one action per regional service
@@ -90,27 +97,57 @@ export function buildVerdict(
   evidence.deciding = [...denyIdx].slice(0, MAX_DECIDING).map((i) => statementRef(shape, chain, i))
   evidence.blockedAt = [...blocked].sort((a, b) => a - b).map((l) => levelRef(chain[l]))
 
-  const list: ProbeEscape[] = []
-  for (const entry of escapes.values()) {
-    for (const [actions, regions] of entry.groups) {
-      const got: ProbeEscape = {
-        principal: entry.label,
-        generic: entry.generic,
-        actions: actions.length > MAX_ESCAPE_ACTIONS ? actions.slice(0, MAX_ESCAPE_ACTIONS) : actions,
-        regions,
-      }
-      if (actions.length > MAX_ESCAPE_ACTIONS) got.actionsTotal = actions.length
-      list.push(got)
-    }
+  evidence.escapes = groupEscapes(escapes.values())
+  if (evidence.escapes.length > MAX_ESCAPES) {
+    evidence.escapes = evidence.escapes.slice(0, MAX_ESCAPES)
+    evidence.escapesTruncated = true
   }
-  list.sort((a, b) => Number(b.generic) - Number(a.generic))
-  evidence.escapes = list.slice(0, MAX_ESCAPES)
-  if (list.length > MAX_ESCAPES) evidence.escapesTruncated = true
 
   if (escapes.size === 0) return { id, verdict: 'enforced', evidence }
   if (genericEscape) return { id, verdict: 'not-enforced', evidence }
   evidence.exemptPrincipals = [...escapes.values()].map((e) => e.label).sort()
   return { id, verdict: 'exempted', evidence }
+}
+
+/**
+ * One escape per (generic or not, actions, regions), naming every principal that got out that
+ * way; generic principals first, then in the order they were probed.
+ */
+function groupEscapes(
+  entries: Iterable<{ generic: boolean; label: string; groups: Map<readonly string[], string[]> }>,
+): ProbeEscape[] {
+  const actionIds = new Map<readonly string[], number>()
+  const byKey = new Map<string, { got: ProbeEscape; principals: string[] }>()
+  for (const entry of entries) {
+    for (const [actions, regions] of entry.groups) {
+      let actionId = actionIds.get(actions)
+      if (actionId === undefined) {
+        actionId = actionIds.size
+        actionIds.set(actions, actionId)
+      }
+      const key = `${entry.generic ? 'g' : 'r'}|${actionId}|${regions.join(',')}`
+      const group = byKey.get(key)
+      if (group) {
+        group.principals.push(entry.label)
+        continue
+      }
+      const got: ProbeEscape = {
+        principals: [],
+        generic: entry.generic,
+        actions: actions.length > MAX_ESCAPE_ACTIONS ? actions.slice(0, MAX_ESCAPE_ACTIONS) : actions,
+        regions,
+      }
+      if (actions.length > MAX_ESCAPE_ACTIONS) got.actionsTotal = actions.length
+      byKey.set(key, { got, principals: [entry.label] })
+    }
+  }
+  const list: ProbeEscape[] = []
+  for (const { got, principals } of byKey.values()) {
+    got.principals = principals.slice(0, MAX_ESCAPE_PRINCIPALS)
+    if (principals.length > MAX_ESCAPE_PRINCIPALS) got.principalsTotal = principals.length
+    list.push(got)
+  }
+  return list.sort((a, b) => Number(b.generic) - Number(a.generic))
 }
 
 /** region-allowlist extras: which services and regions get out, across all escapes. */
