@@ -93,8 +93,10 @@ export interface SweepAccountsTable {
 export interface AccountSnapshotsTable {
   sweep_id: string
   account_id: string
-  state: Json<unknown>
-  raw: ColumnType<unknown | null, string | null | undefined, string | null>
+  /** JSON text (migration 0015): read back whole, parsed by the reader. */
+  state: string
+  /** The raw responses as JSON text, for the snapshot export. */
+  raw: ColumnType<string | null, string | null | undefined, string | null>
   collected_at: DefaultTimestamp
 }
 

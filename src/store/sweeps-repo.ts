@@ -200,7 +200,7 @@ export function createSweepsRepo(db: Db) {
       sweepId: string,
       accountId: string,
     ): Promise<{ state: unknown; stats: unknown } | undefined> {
-      return db
+      const row = await db
         .selectFrom('account_snapshots as s')
         .innerJoin('sweep_accounts as a', (j) =>
           j.onRef('a.sweep_id', '=', 's.sweep_id').onRef('a.account_id', '=', 's.account_id'),
@@ -210,6 +210,7 @@ export function createSweepsRepo(db: Db) {
         .where('s.account_id', '=', accountId)
         .where('a.status', '=', 'running')
         .executeTakeFirst()
+      return row && { state: JSON.parse(row.state), stats: row.stats }
     },
 
     /**
@@ -476,13 +477,18 @@ export function createSweepsRepo(db: Db) {
       })
     },
 
-    accountSnapshot(sweepId: string, accountId: string) {
-      return db
+    /** An account's collected state in a sweep (its raw responses are left out: see the snapshot export). */
+    async accountSnapshot(
+      sweepId: string,
+      accountId: string,
+    ): Promise<{ state: unknown; collectedAt: Date } | undefined> {
+      const row = await db
         .selectFrom('account_snapshots')
-        .selectAll()
+        .select(['state', 'collected_at'])
         .where('sweep_id', '=', sweepId)
         .where('account_id', '=', accountId)
         .executeTakeFirst()
+      return row && { state: JSON.parse(row.state), collectedAt: row.collected_at }
     },
   }
 }

@@ -237,7 +237,7 @@ for (const kind of STORE_KINDS) {
         rows.map((r) => r.account_id),
         [TYPICAL, GAPPED],
       )
-      const states = new Map(rows.map((r) => [r.account_id, r.state as AccountState]))
+      const states = new Map(rows.map((r) => [r.account_id, JSON.parse(r.state) as AccountState]))
       for (const [id, state] of states) {
         assert.equal(state.accountId, id)
         // The mocked GAAD: alice in the admins group, the app role with the custom policy.

@@ -166,7 +166,7 @@ describe('a sweep through the simulated AWS', () => {
       .execute()
     assert.equal(rows.length, 5)
     for (const row of rows) {
-      const state = row.state as {
+      const state = JSON.parse(row.state) as {
         users: Array<{ name: string }>
         roles: Array<{ name: string; trustPolicy: unknown }>
         groups: unknown[]

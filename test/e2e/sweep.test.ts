@@ -47,7 +47,7 @@ for (const kind of STORE_KINDS) {
         .where('sweep_id', '=', created.id)
         .execute()
       assert.equal(snapshots.length, 7)
-      for (const s of snapshots) assert.equal((s.state as { accountId: string }).accountId, s.account_id)
+      for (const s of snapshots) assert.equal(JSON.parse(s.state).accountId, s.account_id)
       const org = await ctx.store.handle.db
         .selectFrom('org_snapshots')
         .selectAll()

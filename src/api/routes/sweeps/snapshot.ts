@@ -65,7 +65,7 @@ export async function sweepSnapshotRoute(app: FastifyInstance, deps: { store: St
       for (const account of org.accounts) {
         const raw = rawById.get(account.id)
         if (raw) {
-          accounts[account.id] = raw
+          accounts[account.id] = JSON.parse(raw)
           continue
         }
         const outcome = outcomeById.get(account.id)
