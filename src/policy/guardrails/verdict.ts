@@ -11,6 +11,7 @@ import type {
   GuardrailId,
   GuardrailResult,
   ProbeEscape,
+  ProbePrincipal,
   ScpChainLevel,
 } from './guardrail-types.js'
 import type { ProbeOutcome } from './probe-engine.js'
@@ -70,42 +71,38 @@ export function buildVerdict(
   const evidence = emptyEvidence()
   const denyIdx = new Set<number>()
   const blocked = new Set<number>()
-  // principal id → action group → regions: keeps shared action arrays instead of copying them.
-  const escapes = new Map<
-    string,
-    { generic: boolean; label: string; groups: Map<readonly string[], string[]> }
-  >()
-  let genericEscape = false
+  // Principal group (the engine's, shared by its outcomes) → action group → regions: keeps the
+  // shared arrays instead of copying them per principal.
+  const escaped = new Map<readonly ProbePrincipal[], Map<readonly string[], string[]>>()
   for (const o of outcomes) {
     if (!o.outcome.allowed) {
       for (const i of o.outcome.denies) denyIdx.add(i)
       if (o.outcome.blockedLevel >= 0) blocked.add(o.outcome.blockedLevel)
       continue
     }
-    for (const principal of o.principals) {
-      if (principal.generic) genericEscape = true
-      let entry = escapes.get(principal.id)
-      if (!entry) {
-        entry = { generic: principal.generic, label: principal.label, groups: new Map() }
-        escapes.set(principal.id, entry)
-      }
-      const regions = entry.groups.get(o.actions)
-      if (regions) regions.push(o.region)
-      else entry.groups.set(o.actions, [o.region])
+    if (o.principals.length === 0) continue
+    let groups = escaped.get(o.principals)
+    if (!groups) {
+      groups = new Map()
+      escaped.set(o.principals, groups)
     }
+    const regions = groups.get(o.actions)
+    if (regions) regions.push(o.region)
+    else groups.set(o.actions, [o.region])
   }
   evidence.deciding = [...denyIdx].slice(0, MAX_DECIDING).map((i) => statementRef(shape, chain, i))
   evidence.blockedAt = [...blocked].sort((a, b) => a - b).map((l) => levelRef(chain[l]))
+  if (escaped.size === 0) return { id, verdict: 'enforced', evidence }
 
-  evidence.escapes = groupEscapes(escapes.values())
+  evidence.escapes = groupEscapes(escaped)
   if (evidence.escapes.length > MAX_ESCAPES) {
     evidence.escapes = evidence.escapes.slice(0, MAX_ESCAPES)
     evidence.escapesTruncated = true
   }
-
-  if (escapes.size === 0) return { id, verdict: 'enforced', evidence }
-  if (genericEscape) return { id, verdict: 'not-enforced', evidence }
-  evidence.exemptPrincipals = [...escapes.values()].map((e) => e.label).sort()
+  if (evidence.escapes.some((e) => e.generic)) return { id, verdict: 'not-enforced', evidence }
+  const exempt = new Set<string>()
+  for (const principals of escaped.keys()) for (const p of principals) exempt.add(p.label)
+  evidence.exemptPrincipals = [...exempt].sort()
   return { id, verdict: 'exempted', evidence }
 }
 
@@ -114,31 +111,40 @@ export function buildVerdict(
  * way; generic principals first, then in the order they were probed.
  */
 function groupEscapes(
-  entries: Iterable<{ generic: boolean; label: string; groups: Map<readonly string[], string[]> }>,
+  escaped: Map<readonly ProbePrincipal[], Map<readonly string[], string[]>>,
 ): ProbeEscape[] {
   const actionIds = new Map<readonly string[], number>()
   const byKey = new Map<string, { got: ProbeEscape; principals: string[] }>()
-  for (const entry of entries) {
-    for (const [actions, regions] of entry.groups) {
+  for (const [principals, groups] of escaped) {
+    const generic = principals.filter((p) => p.generic).map((p) => p.label)
+    const named = principals.filter((p) => !p.generic).map((p) => p.label)
+    for (const [actions, regions] of groups) {
       let actionId = actionIds.get(actions)
       if (actionId === undefined) {
         actionId = actionIds.size
         actionIds.set(actions, actionId)
       }
-      const key = `${entry.generic ? 'g' : 'r'}|${actionId}|${regions.join(',')}`
-      const group = byKey.get(key)
-      if (group) {
-        group.principals.push(entry.label)
-        continue
+      const where = `${actionId}|${regions.join(',')}`
+      for (const [isGeneric, labels] of [
+        [true, generic],
+        [false, named],
+      ] as const) {
+        if (labels.length === 0) continue
+        const key = `${isGeneric ? 'g' : 'r'}|${where}`
+        const group = byKey.get(key)
+        if (group) {
+          group.principals.push(...labels)
+          continue
+        }
+        const got: ProbeEscape = {
+          principals: [],
+          generic: isGeneric,
+          actions: actions.length > MAX_ESCAPE_ACTIONS ? actions.slice(0, MAX_ESCAPE_ACTIONS) : actions,
+          regions,
+        }
+        if (actions.length > MAX_ESCAPE_ACTIONS) got.actionsTotal = actions.length
+        byKey.set(key, { got, principals: [...labels] })
       }
-      const got: ProbeEscape = {
-        principals: [],
-        generic: entry.generic,
-        actions: actions.length > MAX_ESCAPE_ACTIONS ? actions.slice(0, MAX_ESCAPE_ACTIONS) : actions,
-        regions,
-      }
-      if (actions.length > MAX_ESCAPE_ACTIONS) got.actionsTotal = actions.length
-      byKey.set(key, { got, principals: [entry.label] })
     }
   }
   const list: ProbeEscape[] = []
