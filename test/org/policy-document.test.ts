@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import fc from 'fast-check'
-import { decodePolicyDocument } from '../../src/org/policy-document.js'
+import { decodePolicyDocument, policyDocumentText } from '../../src/org/policy-document.js'
 import { iamEncoded } from './fixtures.js'
 
 const DOC = {
@@ -12,6 +12,14 @@ const DOC = {
 describe('policy documents', () => {
   test('URL-encoded documents, as IAM returns them, are decoded and parsed', () => {
     assert.deepEqual(decodePolicyDocument(iamEncoded(DOC)), { ok: true, document: DOC })
+  })
+
+  test('a decoded document keeps the text it was parsed from, for the policy engine', () => {
+    const encoded = iamEncoded(DOC)
+    const decoded = decodePolicyDocument(encoded)
+    assert.ok(decoded.ok)
+    assert.equal(policyDocumentText(decoded.document), decodeURIComponent(encoded))
+    assert.equal(policyDocumentText(structuredClone(decoded.document)), undefined)
   })
 
   test('already decoded JSON text is accepted, even with a literal % in it', () => {

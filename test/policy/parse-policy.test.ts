@@ -78,6 +78,18 @@ describe('parsePolicy: accepted documents', () => {
     assert.notEqual(a.policy.fingerprint, c.policy.fingerprint)
   })
 
+  it('a parsed document given with the text it came from is measured and keyed as that text', () => {
+    const text = JSON.stringify(stmt({ Action: 's3:GetObject', Resource: '*' }), null, 2)
+    const fromText = parsePolicy(text, 'identity')
+    const withText = parsePolicy(JSON.parse(text), 'identity', text)
+    const alone = parsePolicy(JSON.parse(text), 'identity')
+    assert.ok(fromText.ok && withText.ok && alone.ok)
+    assert.deepEqual(withText.policy, fromText.policy)
+    // Without its text the document is serialized again: compact, so another size and key.
+    assert.equal(alone.policy.size, JSON.stringify(JSON.parse(text)).length)
+    assert.notEqual(alone.policy.fingerprint, fromText.policy.fingerprint)
+  })
+
   it("fingerprints with SHA-256 of the text, so no crafted document can share another one's key", () => {
     // Compiled policies and guardrail verdicts are shared across accounts by this key.
     const text = JSON.stringify(stmt({ Action: 's3:GetObject', Resource: 'arn:aws:s3:::logs/*' }))

@@ -18,10 +18,13 @@ function safeStringify(value: unknown): string | undefined {
   }
 }
 
-export function parsePolicy(document: unknown, kind: PolicyKind): ParseResult {
+/**
+ * `text`, with a parsed `document`: the JSON text it was parsed from, when the caller has it
+ * (the fingerprint and size are taken from it instead of serializing the document again).
+ */
+export function parsePolicy(document: unknown, kind: PolicyKind, text?: string): ParseResult {
   const sink = new ErrorSink()
   let value = document
-  let text: string | undefined
   if (typeof document === 'string') {
     text = document
     try {
@@ -29,7 +32,7 @@ export function parsePolicy(document: unknown, kind: PolicyKind): ParseResult {
     } catch (err) {
       return { ok: false, errors: [{ path: '$', message: `not valid JSON: ${(err as Error).message}` }] }
     }
-  } else {
+  } else if (text === undefined) {
     text = safeStringify(document)
     if (text === undefined) return { ok: false, errors: [{ path: '$', message: 'not a JSON value' }] }
   }

@@ -4,6 +4,7 @@
  * not on the document's text.
  */
 import type { PolicyDocument } from '../../org/account-state.js'
+import { policyDocumentText } from '../../org/policy-document.js'
 import {
   type IamCatalog,
   listActionsMatching,
@@ -25,7 +26,7 @@ export function parsedPolicy(document: PolicyDocument | null, kind: PolicyKind):
   }
   const known = byKind.get(kind)
   if (known !== undefined) return known
-  const result = parsePolicy(document, kind)
+  const result = parsePolicy(document, kind, policyDocumentText(document))
   const parsed = result.ok ? result.policy : null
   byKind.set(kind, parsed)
   return parsed
