@@ -38,6 +38,7 @@ import type {
 } from '../org/types.js'
 import { countedAs } from './call-stats.js'
 import { AwsCallError, classifyError } from './errors.js'
+import { concurrencyLimit } from './limiter.js'
 import { attachedEverywhere, readOrgPolicies } from './org-policies-reader.js'
 import type { OrganizationsDeps } from './organizations-throttle.js'
 
@@ -242,10 +243,19 @@ export interface AccountTagsRead {
 }
 
 /**
+ * Tag reads a refresh hands the throttle at once. A request waits for its API's token in one of
+ * the throttle's shared slots (so it is sent when paced, not in a burst); handed all at once,
+ * the hundreds of tag reads of a refresh filled every slot and the queue behind them, and a
+ * sweep's organization read waited for all of them (202 s instead of 16 s at 1,000 accounts).
+ */
+const TAG_READS_IN_FLIGHT = 2
+
+/**
  * One ListTagsForResource per account (Organizations has no bulk call for account tags), paced by
- * the throttle; `onBatch` receives them as they come, `batchSize` accounts at a time, so a long
- * read keeps what it got if it is interrupted. A refusal (access denied) ends the read with a
- * warning; throttling beyond the SDK's retries and other failures are thrown.
+ * the throttle, at most TAG_READS_IN_FLIGHT at a time; `onBatch` receives them as they come,
+ * `batchSize` accounts at a time, so a long read keeps what it got if it is interrupted. A refusal
+ * (access denied) ends the read with a warning; throttling beyond the SDK's retries and other
+ * failures are thrown.
  */
 export async function readAccountTags(
   deps: OrganizationsDeps,
@@ -270,13 +280,16 @@ export async function readAccountTags(
     saved.catch(() => {})
   }
   let failure: unknown
+  const inFlight = concurrencyLimit(TAG_READS_IN_FLIGHT)
   await Promise.all(
     accountIds.map(async (accountId) => {
       try {
-        const pages = await throttle.list(
-          'ListTagsForResource',
-          (o) => paginateListTagsForResource({ client }, { ResourceId: accountId }, o),
-          signal,
+        const pages = await inFlight(() =>
+          throttle.list(
+            'ListTagsForResource',
+            (o) => paginateListTagsForResource({ client }, { ResourceId: accountId }, o),
+            signal,
+          ),
         )
         const tags: Record<string, string> = {}
         for (const page of pages)

@@ -55,36 +55,25 @@ export class OrganizationsThrottle {
     return bucket
   }
 
-  /**
-   * One request of `operation`, paced by its bucket. The token comes first, then a slot: requests
-   * waiting for their own API's token must not hold the slots every other API needs. (Holding
-   * them, the hundreds of tag reads a refresh queues at once kept a sweep's organization read
-   * waiting for minutes.)
-   */
-  async call<T>(operation: string, send: (o: SendOptions) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    await this.bucket(operation).take(signal)
-    return this.limit(() => call(`organizations:${operation}`, send, { signal }))
+  /** One request of `operation`, paced by its bucket. */
+  call<T>(operation: string, send: (o: SendOptions) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const bucket = this.bucket(operation)
+    return this.limit(() =>
+      call(`organizations:${operation}`, send, { signal, before: (s) => bucket.take(s) }),
+    )
   }
 
-  /**
-   * Every page of a listing; each page waits for a token, the first before taking a slot (as in
-   * `call`). Organizations pages end without NextToken.
-   */
-  async list<P extends { NextToken?: string | undefined }>(
+  /** Every page of a listing; each page waits for a token. Organizations pages end without NextToken. */
+  list<P extends { NextToken?: string | undefined }>(
     operation: string,
     paginate: (o: SendOptions) => AsyncIterable<P>,
     signal?: AbortSignal,
   ): Promise<P[]> {
     const bucket = this.bucket(operation)
-    await bucket.take(signal)
-    let first = true
     return this.limit(() =>
       pages(`organizations:${operation}`, paginate, {
         signal,
-        before: async (s) => {
-          if (first) first = false
-          else await bucket.take(s)
-        },
+        before: (s) => bucket.take(s),
         more: (page) => Boolean(page.NextToken),
       }),
     )

@@ -198,7 +198,7 @@ describe('readOrganization', () => {
     )
   })
 
-  test('requests waiting for their own bucket leave the slots to other APIs: a tag refresh cannot hold up the organization read', async () => {
+  test('a tag refresh leaves the throttle room for the organization read instead of queueing every tag read at once', async () => {
     const done: string[] = []
     org.on(ListTagsForResourceCommand).callsFake(() => {
       done.push('tags')
@@ -208,15 +208,14 @@ describe('readOrganization', () => {
       done.push('describe')
       return { Organization: { Id: 'o-abc' } }
     })
-    // Two slots; the tag bucket lets one request through every 50 ms.
+    // The default four slots; the tag bucket lets one request through every 50 ms.
     const throttle = new OrganizationsThrottle({
-      concurrency: 2,
       rates: { ListTagsForResource: { rate: 20, burst: 1 }, DescribeOrganization: { rate: 100, burst: 10 } },
     })
     const client = new OrganizationsClient({ region: 'us-east-1' })
     const ids = Array.from({ length: 20 }, (_, i) => `3000000000${String(i).padStart(2, '0')}`)
     const tags = readAccountTags({ client, throttle }, ids, async () => {})
-    // Queued after all twenty tag reads (about a second of tokens), asked while they wait.
+    // Asked while twenty tag reads (about a second of tokens) are under way.
     await new Promise((resolve) => setTimeout(resolve, 20))
     await throttle.call('DescribeOrganization', (o) => client.send(new DescribeOrganizationCommand({}), o))
     await tags
