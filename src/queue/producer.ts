@@ -24,6 +24,9 @@ const KEEP_COMPLETED = { age: 24 * 3600, count: 10_000 }
 const KEEP_FAILED = { age: 7 * 24 * 3600, count: 10_000 }
 
 /** A job with a stable id (enqueueing twice adds it once), retried with exponential backoff. */
+/** BullMQ deduplication id of the account-tag refresh (see `enqueueTagRefresh`). */
+const TAG_REFRESH_DEDUPLICATION = 'account-tags'
+
 function retried(jobId: string, attempts: number, firstDelayMs: number) {
   return {
     jobId,
@@ -57,8 +60,20 @@ export function createQueues(connection: Redis, opts: QueueOptions) {
     },
 
     /** The sweep's account tag refresh: one job per sweep, retried a little, never failing the sweep. */
+    /**
+     * One refresh at a time across workers: each paces itself at the Organizations rate, so two
+     * side by side would exceed it. A sweep that starts while another's refresh is running has
+     * its own kept (the latest one) and started when that one ends.
+     */
     enqueueTagRefresh(sweepId: string) {
-      return sweeps.add(JOB.tags, { sweepId }, retried(tagsJobId(sweepId), 3, 5_000))
+      return sweeps.add(
+        JOB.tags,
+        { sweepId },
+        {
+          ...retried(tagsJobId(sweepId), 3, 5_000),
+          deduplication: { id: TAG_REFRESH_DEDUPLICATION, keepLastIfActive: true },
+        },
+      )
     },
 
     /**
