@@ -23,10 +23,10 @@ export interface QueueOptions {
 const KEEP_COMPLETED = { age: 24 * 3600, count: 10_000 }
 const KEEP_FAILED = { age: 7 * 24 * 3600, count: 10_000 }
 
-/** A job with a stable id (enqueueing twice adds it once), retried with exponential backoff. */
 /** BullMQ deduplication id of the account-tag refresh (see `enqueueTagRefresh`). */
 const TAG_REFRESH_DEDUPLICATION = 'account-tags'
 
+/** A job with a stable id (enqueueing twice adds it once), retried with exponential backoff. */
 function retried(jobId: string, attempts: number, firstDelayMs: number) {
   return {
     jobId,
@@ -59,10 +59,10 @@ export function createQueues(connection: Redis, opts: QueueOptions) {
       return sweeps.add(JOB.sweep, { sweepId }, retried(sweepJobId(sweepId), 3, 2_000))
     },
 
-    /** The sweep's account tag refresh: one job per sweep, retried a little, never failing the sweep. */
     /**
-     * One refresh at a time across workers: each paces itself at the Organizations rate, so two
-     * side by side would exceed it. A sweep that starts while another's refresh is running has
+     * The sweep's account tag refresh: one job per sweep, retried a little, never failing the
+     * sweep; one refresh at a time across workers, as each paces itself at the Organizations rate
+     * and two side by side would exceed it. A sweep that starts while another's refresh runs has
      * its own kept (the latest one) and started when that one ends.
      */
     enqueueTagRefresh(sweepId: string) {

@@ -478,17 +478,14 @@ export function createSweepsRepo(db: Db) {
     },
 
     /** An account's collected state in a sweep (its raw responses are left out: see the snapshot export). */
-    async accountSnapshot(
-      sweepId: string,
-      accountId: string,
-    ): Promise<{ state: unknown; collectedAt: Date } | undefined> {
+    async accountSnapshot(sweepId: string, accountId: string): Promise<{ state: unknown } | undefined> {
       const row = await db
         .selectFrom('account_snapshots')
-        .select(['state', 'collected_at'])
+        .select('state')
         .where('sweep_id', '=', sweepId)
         .where('account_id', '=', accountId)
         .executeTakeFirst()
-      return row && { state: JSON.parse(row.state), collectedAt: row.collected_at }
+      return row && { state: JSON.parse(row.state) }
     },
   }
 }

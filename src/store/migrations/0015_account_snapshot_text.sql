@@ -5,6 +5,7 @@
 ALTER TABLE account_snapshots ALTER COLUMN state TYPE text USING state::text;
 ALTER TABLE account_snapshots ALTER COLUMN raw TYPE text USING raw::text;
 
+-- Changing a column's type resets its compression to the default: LZ4 again, as in 0013.
 DO $$
 BEGIN
   ALTER TABLE account_snapshots ALTER COLUMN state SET COMPRESSION lz4;
