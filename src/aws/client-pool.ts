@@ -20,6 +20,7 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations'
 import { STSClient } from '@aws-sdk/client-sts'
 import { NodeHttpHandler } from '@smithy/node-http-handler'
 import { ACCOUNTING_MIDDLEWARE, accountingMiddleware } from './call-stats.js'
+import { FastAwsQueryProtocol } from './query-protocol.js'
 
 const CLIENTS = {
   organizations: OrganizationsClient,
@@ -29,6 +30,12 @@ const CLIENTS = {
   config: ConfigServiceClient,
   accessanalyzer: AccessAnalyzerClient,
 } as const
+
+/**
+ * IAM's large responses (GetAccountAuthorizationDetails pages) are read in one pass instead of
+ * the SDK's three (see `query-protocol.ts`); every other service keeps the SDK's protocol.
+ */
+const PROTOCOLS: Partial<Record<keyof typeof CLIENTS, unknown>> = { iam: FastAwsQueryProtocol }
 
 export type ServiceName = keyof typeof CLIENTS
 export type ClientOf<S extends ServiceName> = InstanceType<(typeof CLIENTS)[S]>
@@ -134,6 +141,7 @@ export class ClientPool {
       retryMode: 'standard',
       maxAttempts: this.options.maxAttempts,
       requestHandler: this.handler,
+      ...(PROTOCOLS[service] && { protocol: PROTOCOLS[service] }),
       ...this.settledValues.get(base),
     })
     ;(client as unknown as Stackable).middlewareStack.add(accountingMiddleware, ACCOUNTING_MIDDLEWARE)
