@@ -117,13 +117,18 @@ interface CallStats {
   durationMs: number
 }
 
-/** Busy and total jiffies of the whole machine (/proc/stat), to tell CPU-bound from waiting. */
-function machineCpu(): { busy: number; total: number } {
+/**
+ * Busy, stolen and total jiffies of the whole machine (/proc/stat), to tell CPU-bound from
+ * waiting. Steal is time the hypervisor ran someone else while this VM wanted to run: counted as
+ * busy, but no process here got it.
+ */
+function machineCpu(): { busy: number; steal: number; total: number } {
   const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/)
   const v = fields.map(Number)
   const idle = v[3] + (v[4] ?? 0)
-  const total = v.reduce((a, b) => a + b, 0)
-  return { busy: total - idle, total }
+  // guest and guest_nice (the last two) are already counted in user and nice.
+  const total = v.slice(0, 8).reduce((a, b) => a + b, 0)
+  return { busy: total - idle, steal: v[7] ?? 0, total }
 }
 
 interface SweepRun {
@@ -186,6 +191,7 @@ async function measureSweep(
   const machine1 = machineCpu()
   const postgres = await postgresCpu()
   const machineBusy = (machine1.busy - machine0.busy) / Math.max(1, machine1.total - machine0.total)
+  const machineSteal = (machine1.steal - machine0.steal) / Math.max(1, machine1.total - machine0.total)
   const usage = processes.map((p, i) => {
     const u = p.usage()
     return { role: p.role, pid: p.pid, ...u, sweepCpuSeconds: u.cpuSeconds - cpu0[i] }
@@ -339,6 +345,12 @@ async function measureSweep(
       value: machineBusy * 100,
       unit: '%',
       note: `${cpus().length} cores; PostgreSQL and Redis included`,
+    },
+    {
+      name: '  of it stolen by the host',
+      value: machineSteal * 100,
+      unit: '%',
+      note: 'VM steal: the hypervisor ran others while this machine wanted the cores',
     },
     {
       name: 'load average (1 min) before / after',
