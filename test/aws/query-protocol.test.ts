@@ -50,7 +50,10 @@ function clients() {
     status = answerStatus
     const outcome = async (client: IAMClient) => {
       try {
-        const { $metadata, ...output } = (await client.send(command as never)) as unknown as Record<string, unknown>
+        const { $metadata, ...output } = (await client.send(command as never)) as unknown as Record<
+          string,
+          unknown
+        >
         return { output }
       } catch (e) {
         const err = e as Error & { Code?: string }
