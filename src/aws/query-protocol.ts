@@ -403,11 +403,16 @@ class Reader {
   }
 }
 
+/**
+ * Plans by operation output schema, for the whole process: the SDK's schemas are static objects,
+ * and every account's IAM clients (a new set per account) read the same operations.
+ */
+const PLANS = new Map<unknown, StructPlan | null>()
+const PLAN_BUILDER = new PlanBuilder()
+
 /** The SDK's XML reader with a one-pass fast path for successful awsQuery responses. */
 export class QueryResultDeserializer extends XmlShapeDeserializer {
   private readonly scalars: FromStringShapeDeserializer
-  private readonly plans = new Map<unknown, StructPlan | null>()
-  private readonly builder = new PlanBuilder()
 
   constructor(settings: Settings) {
     super(settings)
@@ -445,16 +450,16 @@ export class QueryResultDeserializer extends XmlShapeDeserializer {
 
   /** The plan of an operation's output, or null when this reader does not walk its schema. */
   private planFor(schema: Schema): StructPlan | null {
-    let plan = this.plans.get(schema)
+    let plan = PLANS.get(schema)
     if (plan !== undefined) return plan
     const ns = NormalizedSchema.of(schema)
     try {
-      plan = ns.isStructSchema() && !ns.isMemberSchema() ? (this.builder.plan(ns) as StructPlan) : null
+      plan = ns.isStructSchema() && !ns.isMemberSchema() ? (PLAN_BUILDER.plan(ns) as StructPlan) : null
     } catch (e) {
       if (!(e instanceof Unsupported)) throw e
       plan = null
     }
-    this.plans.set(schema, plan)
+    PLANS.set(schema, plan)
     return plan
   }
 }
