@@ -31,6 +31,7 @@ import pg from 'pg'
 import { type Figure, printTable, writeResults } from './lib/eval-report.js'
 import { measureEvaluations } from './lib/policy-eval-workload.js'
 import { startPostgresCpu } from './lib/postgres-cpu.js'
+import { startRedisCpu } from './lib/redis-cpu.js'
 import {
   buildService,
   freePort,
@@ -155,6 +156,7 @@ async function measureSweep(
   const simCpu0 = process.cpuUsage()
   const machine0 = machineCpu()
   const postgresCpu = await startPostgresCpu(adminUrl as string, new URL(run.databaseUrl).pathname.slice(1))
+  const redisCpu = await startRedisCpu(redisUrl as string)
   const loadBefore = os.loadavg()[0]
   sim.resetStats()
 
@@ -190,6 +192,7 @@ async function measureSweep(
   const simCpu = process.cpuUsage(simCpu0)
   const machine1 = machineCpu()
   const postgres = await postgresCpu()
+  const redisSeconds = redisCpu()
   const machineBusy = (machine1.busy - machine0.busy) / Math.max(1, machine1.total - machine0.total)
   const machineSteal = (machine1.steal - machine0.steal) / Math.max(1, machine1.total - machine0.total)
   const usage = processes.map((p, i) => {
@@ -337,6 +340,16 @@ async function measureSweep(
             value: postgres.database,
             unit: 's',
             note: 'what compares when two benchmarks share the server side by side',
+          },
+        ]
+      : []),
+    ...(redisSeconds !== undefined
+      ? [
+          {
+            name: 'Redis CPU',
+            value: redisSeconds,
+            unit: 's',
+            note: 'the queue; shared with any other run on the same server',
           },
         ]
       : []),
