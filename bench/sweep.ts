@@ -106,6 +106,7 @@ interface SweepView {
   id: string
   status: string
   progress: { total: number; done: number; byStatus: Record<string, number> }
+  timings?: { orgReadAt: string | null }
 }
 
 interface CallStats {
@@ -175,9 +176,12 @@ async function measureSweep(
   const { id } = (await created.json()) as { id: string }
   let sweep: SweepView
   let lastLog = 0
+  // The machine's CPU when the poll first sees the organization read done (within 250 ms).
+  let machineAtRead: ReturnType<typeof machineCpu> | undefined
   for (;;) {
     const res = await fetch(`${url}/v1/sweeps/${id}`, { headers })
     sweep = (await res.json()) as SweepView
+    if (!machineAtRead && sweep.timings?.orgReadAt) machineAtRead = machineCpu()
     if (['completed', 'failed', 'cancelled'].includes(sweep.status)) break
     if (performance.now() - lastLog > 10_000) {
       lastLog = performance.now()
@@ -195,6 +199,10 @@ async function measureSweep(
   const redisSeconds = redisCpu()
   const machineBusy = (machine1.busy - machine0.busy) / Math.max(1, machine1.total - machine0.total)
   const machineSteal = (machine1.steal - machine0.steal) / Math.max(1, machine1.total - machine0.total)
+  const busyBetween = (a: ReturnType<typeof machineCpu>, b: ReturnType<typeof machineCpu>) =>
+    (b.busy - a.busy) / Math.max(1, b.total - a.total)
+  const busyDuringRead = machineAtRead ? busyBetween(machine0, machineAtRead) : undefined
+  const busyAfterRead = machineAtRead ? busyBetween(machineAtRead, machine1) : undefined
   const usage = processes.map((p, i) => {
     const u = p.usage()
     return { role: p.role, pid: p.pid, ...u, sweepCpuSeconds: u.cpuSeconds - cpu0[i] }
@@ -359,6 +367,16 @@ async function measureSweep(
       unit: '%',
       note: `${cpus().length} cores; PostgreSQL and Redis included`,
     },
+    ...(busyDuringRead !== undefined && busyAfterRead !== undefined
+      ? [
+          {
+            name: '  during / after the organization read',
+            value: busyDuringRead * 100,
+            unit: '%',
+            note: `after: ${(busyAfterRead * 100).toFixed(1)} %; idle during the read means the workers outran the accounts it listed`,
+          },
+        ]
+      : []),
     {
       name: '  of it stolen by the host',
       value: machineSteal * 100,
