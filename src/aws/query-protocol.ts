@@ -128,7 +128,14 @@ class PlanBuilder {
   }
 }
 
-const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
+// A Map, not an object literal: `&constructor;` must not find Object.prototype's properties.
+const NAMED_ENTITIES = new Map([
+  ['amp', '&'],
+  ['lt', '<'],
+  ['gt', '>'],
+  ['quot', '"'],
+  ['apos', "'"],
+])
 
 /** Replaces the five named entities; any other `&` is outside the plain subset. */
 function decodeEntities(text: string): string {
@@ -136,7 +143,7 @@ function decodeEntities(text: string): string {
   let from = 0
   for (let amp = text.indexOf('&'); amp !== -1; amp = text.indexOf('&', from)) {
     const semi = text.indexOf(';', amp)
-    const value = semi === -1 ? undefined : NAMED_ENTITIES[text.slice(amp + 1, semi)]
+    const value = semi === -1 ? undefined : NAMED_ENTITIES.get(text.slice(amp + 1, semi))
     if (value === undefined) throw GIVE_UP
     out += text.slice(from, amp) + value
     from = semi + 1
@@ -426,8 +433,9 @@ export class QueryResultDeserializer extends XmlShapeDeserializer {
 
   // biome-ignore lint/suspicious/noExplicitAny: the SDK's signature
   override read(schema: Schema, bytes: Uint8Array | string, key?: string): any {
-    const plan = key === undefined ? null : this.planFor(schema)
-    if (plan === null || key === undefined) return super.read(schema, bytes, key)
+    if (key === undefined) return super.read(schema, bytes)
+    const plan = this.planFor(schema)
+    if (plan === null) return super.read(schema, bytes, key)
     // The SDK's own decoding (TextDecoder drops a byte order mark; Buffer would keep it).
     const text = (this.serdeContext?.utf8Encoder ?? toUtf8)(bytes)
     if (text.length === 0 || text.includes('\r')) return this.handOver(schema, text, key)

@@ -235,6 +235,7 @@ describe('IAM awsQuery reader', () => {
       `<GetPolicyVersionResponse><GetPolicyVersionResult><PolicyVersion>${inner}</PolicyVersion></GetPolicyVersionResult></GetPolicyVersionResponse>`
     for (const inner of [
       '<Document>&#65;&#x42;</Document>',
+      '<Document>a &constructor; &__proto__; b</Document>',
       '<Document>a<![CDATA[<b>]]></Document>',
       '<Document>a<!-- note --></Document>',
       '<Document id="1">x</Document>',
