@@ -17,6 +17,7 @@ import {
   ListVirtualMFADevicesCommand,
 } from '@aws-sdk/client-iam'
 import { HttpResponse } from '@smithy/core/transport'
+import { rng } from '../../bench/sim-aws/random.js'
 import { type SimAws, startSimAws } from '../../bench/sim-aws/server.js'
 import { FastAwsQueryProtocol, queryReaderStats } from '../../src/aws/query-protocol.js'
 
@@ -68,18 +69,6 @@ function clients() {
 function assertSame(r: { sdk: unknown; fast: unknown }, label: string) {
   assert.deepStrictEqual(r.fast, r.sdk, label)
   assert.equal(JSON.stringify(r.fast), JSON.stringify(r.sdk), `${label}: key order`)
-}
-
-/** A seeded generator, so a failure names a case that can be run again. */
-function random(seed: number) {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 /** AWS's own layout: each element on its line, indented. */
@@ -269,8 +258,8 @@ describe('IAM awsQuery reader', () => {
   })
 
   test('thousands of mutated answers: the same output or the same error as the SDK', async () => {
-    const next = random(20261202)
-    const pick = <T>(list: T[]): T => list[Math.floor(next() * list.length)]
+    // Seeded (the simulator's generator), so a failing mutation can be run again.
+    const { next, pick } = rng(20261202, 'query-protocol mutations')
     const base = bodies.get('GetAccountAuthorizationDetails')!
     const insertions = [
       ' ',
