@@ -124,7 +124,13 @@ interface CallStats {
  * waiting. Steal is time the hypervisor ran someone else while this VM wanted to run: counted as
  * busy, but no process here got it.
  */
-function machineCpu(): { busy: number; steal: number; total: number } {
+interface MachineCpu {
+  busy: number
+  steal: number
+  total: number
+}
+
+function machineCpu(): MachineCpu {
   const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/)
   const v = fields.map(Number)
   const idle = v[3] + (v[4] ?? 0)
@@ -177,7 +183,7 @@ async function measureSweep(
   let sweep: SweepView
   let lastLog = 0
   // The machine's CPU when the poll first sees the organization read done (within 250 ms).
-  let machineAtRead: ReturnType<typeof machineCpu> | undefined
+  let machineAtRead: MachineCpu | undefined
   for (;;) {
     const res = await fetch(`${url}/v1/sweeps/${id}`, { headers })
     sweep = (await res.json()) as SweepView
@@ -197,10 +203,11 @@ async function measureSweep(
   const machine1 = machineCpu()
   const postgres = await postgresCpu()
   const redisSeconds = redisCpu()
-  const machineBusy = (machine1.busy - machine0.busy) / Math.max(1, machine1.total - machine0.total)
-  const machineSteal = (machine1.steal - machine0.steal) / Math.max(1, machine1.total - machine0.total)
-  const busyBetween = (a: ReturnType<typeof machineCpu>, b: ReturnType<typeof machineCpu>) =>
-    (b.busy - a.busy) / Math.max(1, b.total - a.total)
+  const share = (a: MachineCpu, b: MachineCpu, of: 'busy' | 'steal') =>
+    (b[of] - a[of]) / Math.max(1, b.total - a.total)
+  const busyBetween = (a: MachineCpu, b: MachineCpu) => share(a, b, 'busy')
+  const machineBusy = busyBetween(machine0, machine1)
+  const machineSteal = share(machine0, machine1, 'steal')
   const busyDuringRead = machineAtRead ? busyBetween(machine0, machineAtRead) : undefined
   const busyAfterRead = machineAtRead ? busyBetween(machineAtRead, machine1) : undefined
   const usage = processes.map((p, i) => {
